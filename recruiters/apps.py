@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_save
+
+
+class RecruitersConfig(AppConfig):
+    name = "recruiters"
+    verbose_name = "Callback"
+
+    def ready(self):
+        from django.contrib.auth import get_user_model
+
+        from recruiters.services import ensure_profile
+
+        post_save.connect(ensure_profile, sender=get_user_model(), dispatch_uid="ensure_profile")

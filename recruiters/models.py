@@ -1,0 +1,506 @@
+"""Callback's domain: firms, recruiters, roles, interactions, follow-ups and the profile.
+
+Every row has an `owner`. Query through `Model.objects.owned_by(user)` (or
+`recruiters.selectors.owned_or_404`) so that another user's rows are never reachable.
+Database constraints hold what must never be stored, whatever code wrote the row.
+"""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+
+class OwnedQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        return self.filter(owner=user)
+
+
+class OwnedModel(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+def choices_check(field, choices, name, allow_blank=False):
+    """A CheckConstraint keeping `field` inside its TextChoices, also outside forms."""
+    allowed = Q(**{f"{field}__in": choices.values})
+    if allow_blank:
+        allowed |= Q(**{field: ""})
+    return models.CheckConstraint(condition=allowed, name=name)
+
+
+class FirmKind(models.TextChoices):
+    AGENCY = "agency", "Recruiting agency"
+    EMPLOYER = "employer", "Employer"
+    RETAINED = "retained", "Retained search"
+    STAFFING = "staffing", "Contract staffing"
+
+
+class Firm(OwnedModel):
+    Kind = FirmKind
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.AGENCY)
+    website = models.URLField(blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = [Lower("name")]
+        constraints = [
+            models.UniqueConstraint("owner", Lower("name"), name="firm_name_unique_per_owner"),
+            models.CheckConstraint(condition=~Q(name=""), name="firm_name_not_blank"),
+            choices_check("kind", FirmKind, "firm_kind_valid"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("firm_detail", args=[self.pk])
+
+
+class RecruiterKind(models.TextChoices):
+    AGENCY = "agency", "Agency"
+    IN_HOUSE = "in_house", "In-house"
+    RETAINED = "retained", "Retained search"
+    CONTRACT = "contract", "Contract staffing"
+
+
+class RecruiterInitiatedBy(models.TextChoices):
+    THEM = "them", "They approached me"
+    ME = "me", "I approached them"
+    REFERRAL = "referral", "Referral"
+
+
+class RecruiterTier(models.TextChoices):
+    INVEST = "invest", "Invest"
+    MAINTAIN = "maintain", "Maintain"
+    DORMANT = "dormant", "Dormant"
+
+
+class Recruiter(OwnedModel):
+    Kind = RecruiterKind
+
+    InitiatedBy = RecruiterInitiatedBy
+
+    Tier = RecruiterTier
+
+    name = models.CharField(max_length=200)
+    firm = models.ForeignKey(
+        Firm, null=True, blank=True, on_delete=models.SET_NULL, related_name="recruiters"
+    )
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.AGENCY)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    linkedin_url = models.URLField("LinkedIn URL", blank=True)
+    specialties = models.CharField(
+        max_length=300, blank=True, help_text="Comma-separated, e.g. “data, platform, fintech”."
+    )
+    initiated_by = models.CharField(
+        "who initiated", max_length=20, choices=InitiatedBy, default=InitiatedBy.THEM
+    )
+    tier = models.CharField(max_length=20, choices=Tier, default=Tier.MAINTAIN)
+    silence_threshold_days = models.PositiveSmallIntegerField(
+        "silence threshold (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Overrides the default for this recruiter's kind. Leave empty for the default.",
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = [Lower("name")]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="recruiter_name_not_blank"),
+            models.UniqueConstraint(
+                "owner",
+                "linkedin_url",
+                condition=~Q(linkedin_url=""),
+                name="recruiter_linkedin_unique_per_owner",
+            ),
+            models.UniqueConstraint(
+                "owner",
+                Lower("email"),
+                condition=~Q(email=""),
+                name="recruiter_email_unique_per_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(silence_threshold_days__isnull=True)
+                | Q(silence_threshold_days__range=(1, 365)),
+                name="recruiter_silence_threshold_range",
+            ),
+            choices_check("kind", RecruiterKind, "recruiter_kind_valid"),
+            choices_check("initiated_by", RecruiterInitiatedBy, "recruiter_initiated_by_valid"),
+            choices_check("tier", RecruiterTier, "recruiter_tier_valid"),
+        ]
+        indexes = [models.Index(fields=["owner", "tier"])]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("recruiter_detail", args=[self.pk])
+
+    @property
+    def specialty_list(self):
+        return [s.strip() for s in self.specialties.split(",") if s.strip()]
+
+
+class RoleStage(models.TextChoices):
+    PITCHED = "pitched", "Pitched"
+    SUBMITTED = "submitted", "Submitted"
+    INTERVIEWING = "interviewing", "Interviewing"
+    OFFER = "offer", "Offer"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    CLOSED = "closed", "Closed"
+
+
+class RoleWorkMode(models.TextChoices):
+    ONSITE = "onsite", "On-site"
+    HYBRID = "hybrid", "Hybrid"
+    REMOTE = "remote", "Remote"
+
+
+class Role(OwnedModel):
+    Stage = RoleStage
+
+    # A role in one of these stages is an open thread with its recruiter.
+    ACTIVE_STAGES = (Stage.SUBMITTED, Stage.INTERVIEWING, Stage.OFFER)
+
+    WorkMode = RoleWorkMode
+
+    title = models.CharField(max_length=200)
+    employer = models.ForeignKey(
+        Firm, null=True, blank=True, on_delete=models.SET_NULL, related_name="roles"
+    )
+    recruiter = models.ForeignKey(
+        Recruiter,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="roles",
+        verbose_name="presenting recruiter",
+    )
+    stage = models.CharField(max_length=20, choices=Stage, default=Stage.PITCHED)
+    compensation_min = models.PositiveIntegerField(null=True, blank=True)
+    compensation_max = models.PositiveIntegerField(null=True, blank=True)
+    currency = models.CharField(max_length=3, default="USD")
+    location = models.CharField(max_length=200, blank=True)
+    work_mode = models.CharField(max_length=20, choices=WorkMode, blank=True)
+    link = models.URLField(blank=True)
+    submitted_on = models.DateField(null=True, blank=True)
+    submission_authorised = models.BooleanField(
+        "I authorised this submission",
+        default=False,
+        help_text="Right to represent: you agreed that this recruiter may submit you.",
+    )
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="role_title_not_blank"),
+            models.CheckConstraint(
+                condition=Q(compensation_min__isnull=True)
+                | Q(compensation_max__isnull=True)
+                | Q(compensation_min__lte=F("compensation_max")),
+                name="role_compensation_range_ordered",
+            ),
+            choices_check("stage", RoleStage, "role_stage_valid"),
+            choices_check("work_mode", RoleWorkMode, "role_work_mode_valid", allow_blank=True),
+        ]
+        indexes = [
+            models.Index(fields=["owner", "stage"]),
+            models.Index(fields=["recruiter", "stage"]),
+        ]
+
+    def __str__(self):
+        return f"{self.title} at {self.employer}" if self.employer else self.title
+
+    def get_absolute_url(self):
+        return reverse("role_board") + f"#role-{self.pk}"
+
+    def clean(self):
+        if (
+            self.compensation_min is not None
+            and self.compensation_max is not None
+            and self.compensation_min > self.compensation_max
+        ):
+            raise ValidationError({"compensation_max": "Must not be below the minimum."})
+
+    @property
+    def is_active(self):
+        return self.stage in self.ACTIVE_STAGES
+
+
+class InteractionChannel(models.TextChoices):
+    EMAIL = "email", "Email"
+    CALL = "call", "Call"
+    LINKEDIN = "linkedin", "LinkedIn"
+    TEXT = "text", "Text"
+    VIDEO = "video", "Video"
+    IN_PERSON = "in_person", "In person"
+
+
+class InteractionDirection(models.TextChoices):
+    INBOUND = "inbound", "From them"
+    OUTBOUND = "outbound", "From me"
+
+
+class InteractionKind(models.TextChoices):
+    OUTREACH = "outreach", "Outreach"
+    CHECK_IN = "check_in", "Check-in"
+    ROLE_PITCH = "role_pitch", "Role pitch"
+    SUBMISSION = "submission", "Submission"
+    INTERVIEW = "interview", "Interview"
+    INTERVIEW_FEEDBACK = "interview_feedback", "Interview feedback"
+    STATUS_UPDATE = "status_update", "Status update"
+    OFFER = "offer", "Offer"
+    REJECTION = "rejection", "Rejection"
+    OTHER = "other", "Other"
+
+
+class InteractionValue(models.TextChoices):
+    ROLE_LEAD = "role_lead", "Role lead"
+    FEEDBACK = "feedback", "Feedback"
+    MARKET_INTEL = "market_intel", "Market intel"
+    SALARY_DATA = "salary_data", "Salary data"
+    RESUME_ADVICE = "resume_advice", "Resume advice"
+    REFERRAL = "referral", "Referral"
+    INTRODUCTION = "introduction", "Introduction"
+
+
+class Interaction(OwnedModel):
+    Channel = InteractionChannel
+
+    Direction = InteractionDirection
+
+    Kind = InteractionKind
+
+    Value = InteractionValue
+
+    recruiter = models.ForeignKey(Recruiter, on_delete=models.CASCADE, related_name="interactions")
+    role = models.ForeignKey(
+        Role, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
+    )
+    occurred_at = models.DateTimeField("when", default=timezone.now)
+    channel = models.CharField(max_length=20, choices=Channel, default=Channel.EMAIL)
+    direction = models.CharField(max_length=10, choices=Direction, default=Direction.INBOUND)
+    kind = models.CharField(max_length=30, choices=Kind, default=Kind.CHECK_IN)
+    summary = models.TextField(blank=True)
+    value = models.CharField(
+        "value carried", max_length=20, choices=Value, blank=True, help_text="If it carried any."
+    )
+    expects_reply = models.BooleanField(
+        "asks for a reply", default=False, help_text="A question or request that needs an answer."
+    )
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        constraints = [
+            choices_check("channel", InteractionChannel, "interaction_channel_valid"),
+            choices_check("direction", InteractionDirection, "interaction_direction_valid"),
+            choices_check("kind", InteractionKind, "interaction_kind_valid"),
+            choices_check("value", InteractionValue, "interaction_value_valid", allow_blank=True),
+        ]
+        indexes = [
+            models.Index(fields=["recruiter", "occurred_at"]),
+            models.Index(fields=["owner", "occurred_at"]),
+            models.Index(fields=["recruiter", "direction", "occurred_at"]),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.get_kind_display()} {self.get_direction_display().lower()} ({self.recruiter})"
+        )
+
+    def get_absolute_url(self):
+        return reverse("recruiter_detail", args=[self.recruiter_id]) + f"#interaction-{self.pk}"
+
+
+class FollowUpQuerySet(OwnedQuerySet):
+    def actionable(self):
+        """Open follow-ups, and snoozed ones whose snooze has run out."""
+        return self.filter(
+            Q(state=FollowUp.State.OPEN)
+            | Q(state=FollowUp.State.SNOOZED, snoozed_until__lte=timezone.now())
+        )
+
+
+class FollowUpOwedBy(models.TextChoices):
+    ME = "me", "Me"
+    RECRUITER = "recruiter", "The recruiter"
+
+
+class FollowUpState(models.TextChoices):
+    OPEN = "open", "Open"
+    SNOOZED = "snoozed", "Snoozed"
+    DONE = "done", "Done"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class FollowUp(OwnedModel):
+    OwedBy = FollowUpOwedBy
+
+    State = FollowUpState
+
+    owed_by = models.CharField("who owes it", max_length=20, choices=OwedBy, default=OwedBy.ME)
+    title = models.CharField("what", max_length=300)
+    recruiter = models.ForeignKey(
+        Recruiter, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    role = models.ForeignKey(
+        Role, null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_ups"
+    )
+    due_at = models.DateTimeField("due")
+    state = models.CharField(max_length=20, choices=State, default=State.OPEN)
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    objects = FollowUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="followup_title_not_blank"),
+            choices_check("owed_by", FollowUpOwedBy, "followup_owed_by_valid"),
+            choices_check("state", FollowUpState, "followup_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state="snoozed", snoozed_until__isnull=False)
+                | (~Q(state="snoozed") & Q(snoozed_until__isnull=True)),
+                name="followup_snoozed_has_until",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["done", "dismissed"], closed_at__isnull=False)
+                | Q(state__in=["open", "snoozed"], closed_at__isnull=True),
+                name="followup_closed_has_closed_at",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "state", "due_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("follow_up_list") + f"#follow-up-{self.pk}"
+
+    @property
+    def effective_due_at(self):
+        return self.snoozed_until if self.state == self.State.SNOOZED else self.due_at
+
+    @property
+    def is_overdue(self):
+        return self.state in (self.State.OPEN, self.State.SNOOZED) and (
+            self.effective_due_at < timezone.now()
+        )
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a time zone Callback knows, e.g. Europe/London.")
+
+
+class ProfileDigestFrequency(models.TextChoices):
+    DAILY = "daily", "Daily"
+    WEEKLY = "weekly", "Weekly"
+    OFF = "off", "Off"
+
+
+class ProfileWeekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class Profile(models.Model):
+    """One user's settings: time zone, digest, the rules' thresholds, the search itself."""
+
+    DigestFrequency = ProfileDigestFrequency
+
+    Weekday = ProfileWeekday
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+
+    digest_frequency = models.CharField(
+        max_length=10, choices=DigestFrequency, default=DigestFrequency.DAILY
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        "digest hour (local)", default=8, validators=[MaxValueValidator(23)]
+    )
+    digest_weekday = models.PositiveSmallIntegerField(
+        "weekday for weekly digests", choices=Weekday, default=Weekday.MONDAY
+    )
+    digest_when_all_clear = models.BooleanField(
+        "send an “all clear” digest when nothing needs attention", default=False
+    )
+
+    # Thresholds of the two-way-street rules (DESIGN.md); defaults as designed.
+    silence_days_agency = models.PositiveSmallIntegerField(default=7)
+    silence_days_in_house = models.PositiveSmallIntegerField(default=10)
+    silence_days_retained = models.PositiveSmallIntegerField(default=14)
+    silence_days_contract = models.PositiveSmallIntegerField(default=7)
+    dormant_after_days = models.PositiveSmallIntegerField(default=90)
+    one_sided_window_days = models.PositiveSmallIntegerField(default=90)
+    feedback_business_days = models.PositiveSmallIntegerField(default=3)
+    pitch_answer_days = models.PositiveSmallIntegerField(default=2)
+
+    purpose_statement = models.TextField(blank=True)
+    target_roles = models.TextField(blank=True, help_text="One per line.")
+    confidential_search = models.BooleanField(
+        default=False, help_text="Recruiters tied to your current employer must not know."
+    )
+    search_paused = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(digest_hour__range=(0, 23)), name="profile_digest_hour_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(digest_weekday__range=(0, 6)), name="profile_digest_weekday_range"
+            ),
+            choices_check(
+                "digest_frequency", ProfileDigestFrequency, "profile_digest_frequency_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(silence_days_agency__gte=1)
+                & Q(silence_days_in_house__gte=1)
+                & Q(silence_days_retained__gte=1)
+                & Q(silence_days_contract__gte=1)
+                & Q(dormant_after_days__gte=1)
+                & Q(one_sided_window_days__gte=1)
+                & Q(feedback_business_days__gte=1)
+                & Q(pitch_answer_days__gte=1),
+                name="profile_thresholds_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Profile of {self.user}"
+
+    @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.time_zone)

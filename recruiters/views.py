@@ -1,0 +1,359 @@
+"""Pages. Thin: parse the request, call a selector or a service, render.
+
+The same URL answers a plain POST with a redirect and an htmx POST with a partial.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
+
+from recruiters import selectors, services
+from recruiters.forms import (
+    FirmForm,
+    FollowUpForm,
+    InteractionForm,
+    ProfileForm,
+    RecruiterForm,
+    RoleForm,
+    RoleStageForm,
+    SignupForm,
+    SnoozeForm,
+)
+from recruiters.models import Firm, FollowUp, Interaction, Recruiter, Role
+
+
+@login_not_required
+def landing(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    return render(request, "landing.html")
+
+
+@login_not_required
+def signup(request):
+    form = SignupForm(request.POST or None)
+    if form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Welcome to Callback. Start by adding a recruiter.")
+        return redirect("recruiter_create")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+def home(request):
+    return render(
+        request,
+        "home.html",
+        {
+            "follow_ups": selectors.open_follow_ups(request.user)[:10],
+            "interactions": selectors.recent_interactions(request.user),
+            "recruiter_count": Recruiter.objects.owned_by(request.user).count(),
+        },
+    )
+
+
+def settings_page(request):
+    form = ProfileForm(request.POST or None, instance=request.user.profile)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Settings saved.")
+        return redirect("settings")
+    return render(request, "settings.html", {"form": form})
+
+
+def safe_next(request, default):
+    """The `next` URL of the request if it points into this site, else `default`."""
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return default
+
+
+# Generic owned-row pages -------------------------------------------------------------
+
+
+class OwnedMixin:
+    """Scope a generic view to the rows of the logged-in user."""
+
+    def get_queryset(self):
+        return self.model.objects.owned_by(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "opts": self.model._meta}
+
+
+class OwnedFormMixin(OwnedMixin):
+    """An owned create/update page: the form offers and saves only the user's rows."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "owner": self.request.user}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, f"Saved {self.object}.")
+        return response
+
+
+class OwnedCreateView(OwnedFormMixin, CreateView):
+    template_name = "form_page.html"
+    cancel_url = reverse_lazy("home")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "cancel_url": self.cancel_url}
+
+
+class OwnedUpdateView(OwnedFormMixin, UpdateView):
+    """Edit one owned row; `delete_url_name` links to its delete page."""
+
+    template_name = "form_page.html"
+    delete_url_name = None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cancel_url"] = self.object.get_absolute_url()
+        if self.delete_url_name:
+            context["delete_url"] = reverse(self.delete_url_name, args=[self.object.pk])
+        return context
+
+
+class OwnedDeleteView(OwnedMixin, DeleteView):
+    template_name = "confirm_delete.html"
+
+    def form_valid(self, form):
+        messages.success(self.request, f"Deleted {self.object}.")
+        return super().form_valid(form)
+
+
+# Recruiters --------------------------------------------------------------------------
+
+
+def recruiter_list(request):
+    params = request.GET
+    firm_id = params.get("firm", "")
+    recruiters = selectors.recruiter_list(
+        request.user,
+        query=params.get("q", "").strip(),
+        kind=params.get("kind", "") if params.get("kind") in Recruiter.Kind.values else "",
+        tier=params.get("tier", "") if params.get("tier") in Recruiter.Tier.values else "",
+        firm_id=int(firm_id) if firm_id.isdigit() else None,
+    )
+    context = {
+        "recruiters": recruiters,
+        "firms": Firm.objects.owned_by(request.user),
+        "kinds": Recruiter.Kind.choices,
+        "tiers": Recruiter.Tier.choices,
+        "params": params,
+    }
+    template = "recruiters/recruiter_list.html"
+    if request.htmx and request.htmx.target == "recruiter-results":
+        template += "#results"
+    return render(request, template, context)
+
+
+def recruiter_page(recruiter, form):
+    """What the recruiter page shows: the timeline, roles, follow-ups and the quick log."""
+    return {
+        "recruiter": recruiter,
+        "form": form,
+        "interactions": selectors.timeline(recruiter),
+        "roles": recruiter.roles.select_related("employer"),
+        "follow_ups": selectors.open_follow_ups(recruiter.owner).filter(recruiter=recruiter),
+    }
+
+
+def recruiter_detail(request, pk):
+    recruiter = selectors.owned_or_404(Recruiter, request.user, pk)
+    context = recruiter_page(recruiter, InteractionForm(recruiter=recruiter))
+    return render(request, "recruiters/recruiter_detail.html", context)
+
+
+class RecruiterCreate(OwnedCreateView):
+    model = Recruiter
+    cancel_url = reverse_lazy("recruiter_list")
+    form_class = RecruiterForm
+
+
+class RecruiterUpdate(OwnedUpdateView):
+    delete_url_name = "recruiter_delete"
+    model = Recruiter
+    form_class = RecruiterForm
+
+
+class RecruiterDelete(OwnedDeleteView):
+    model = Recruiter
+    success_url = reverse_lazy("recruiter_list")
+
+
+@require_POST
+def log_interaction(request, pk):
+    """The quick log on a recruiter's page: htmx gets the form and the new timeline."""
+    recruiter = selectors.owned_or_404(Recruiter, request.user, pk)
+    form = InteractionForm(request.POST, recruiter=recruiter)
+    if form.is_valid():
+        form.save()
+        if not request.htmx:
+            messages.success(request, "Interaction logged.")
+            return redirect(recruiter)
+        form = InteractionForm(recruiter=recruiter)
+    template = "recruiters/recruiter_detail.html"
+    if request.htmx:
+        return render(request, template + "#quick-log", recruiter_page(recruiter, form))
+    return render(request, template, recruiter_page(recruiter, form), status=422)
+
+
+class InteractionUpdate(OwnedUpdateView):
+    delete_url_name = "interaction_delete"
+    model = Interaction
+    form_class = InteractionForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        del kwargs["owner"]
+        return {**kwargs, "recruiter": self.object.recruiter}
+
+    def get_success_url(self):
+        return self.object.recruiter.get_absolute_url()
+
+
+class InteractionDelete(OwnedDeleteView):
+    model = Interaction
+
+    def get_success_url(self):
+        return self.object.recruiter.get_absolute_url()
+
+
+# Firms -------------------------------------------------------------------------------
+
+
+class FirmList(OwnedMixin, ListView):
+    model = Firm
+    template_name = "recruiters/firm_list.html"
+
+    def get_queryset(self):
+        return selectors.firm_list(self.request.user)
+
+
+class FirmDetail(OwnedMixin, DetailView):
+    model = Firm
+    template_name = "recruiters/firm_detail.html"
+
+
+class FirmCreate(OwnedCreateView):
+    model = Firm
+    cancel_url = reverse_lazy("firm_list")
+    form_class = FirmForm
+
+
+class FirmUpdate(OwnedUpdateView):
+    delete_url_name = "firm_delete"
+    model = Firm
+    form_class = FirmForm
+
+
+class FirmDelete(OwnedDeleteView):
+    model = Firm
+    success_url = reverse_lazy("firm_list")
+
+
+# Roles -------------------------------------------------------------------------------
+
+
+def role_board(request):
+    context = {"board": selectors.roles_by_stage(request.user), "stages": Role.Stage.choices}
+    return render(request, "recruiters/role_board.html", context)
+
+
+class RoleCreate(OwnedCreateView):
+    model = Role
+    cancel_url = reverse_lazy("role_board")
+    form_class = RoleForm
+    success_url = reverse_lazy("role_board")
+
+    def get_initial(self):
+        recruiter = self.request.GET.get("recruiter", "")
+        return {"recruiter": recruiter} if recruiter.isdigit() else {}
+
+
+class RoleUpdate(OwnedUpdateView):
+    delete_url_name = "role_delete"
+    model = Role
+    form_class = RoleForm
+    success_url = reverse_lazy("role_board")
+
+
+class RoleDelete(OwnedDeleteView):
+    model = Role
+    success_url = reverse_lazy("role_board")
+
+
+@require_POST
+def move_role(request, pk):
+    role = selectors.owned_or_404(Role, request.user, pk)
+    form = RoleStageForm(request.POST)
+    if form.is_valid():
+        services.move_role(role, stage=form.cleaned_data["stage"])
+    elif not request.htmx:
+        messages.error(request, "Choose one of the stages.")
+    if request.htmx:
+        context = {"board": selectors.roles_by_stage(request.user), "stages": Role.Stage.choices}
+        return render(request, "recruiters/role_board.html#board", context)
+    return redirect(safe_next(request, reverse("role_board")))
+
+
+# Follow-ups --------------------------------------------------------------------------
+
+
+def follow_up_list(request):
+    context = {
+        "follow_ups": selectors.open_follow_ups(request.user),
+        "closed": selectors.closed_follow_ups(request.user),
+    }
+    return render(request, "recruiters/follow_up_list.html", context)
+
+
+class FollowUpCreate(OwnedCreateView):
+    model = FollowUp
+    cancel_url = reverse_lazy("follow_up_list")
+    form_class = FollowUpForm
+    success_url = reverse_lazy("follow_up_list")
+
+    def get_initial(self):
+        recruiter = self.request.GET.get("recruiter", "")
+        return {"recruiter": recruiter} if recruiter.isdigit() else {}
+
+
+class FollowUpUpdate(OwnedUpdateView):
+    model = FollowUp
+    form_class = FollowUpForm
+    success_url = reverse_lazy("follow_up_list")
+
+
+CLOSING_ACTIONS = {
+    "done": services.complete_follow_up,
+    "dismiss": services.dismiss_follow_up,
+    "reopen": services.reopen_follow_up,
+}
+
+
+@require_POST
+def follow_up_action(request, pk, action):
+    """Done, snooze, dismiss or reopen one follow-up; htmx gets the row back."""
+    follow_up = selectors.owned_or_404(FollowUp, request.user, pk)
+    if action == "snooze":
+        form = SnoozeForm({"days": request.POST.get("days", 3)})
+        if not form.is_valid():
+            return HttpResponse("Snooze for 1 to 90 days.", status=400)
+        services.snooze_follow_up(follow_up, days=form.cleaned_data["days"])
+    elif action in CLOSING_ACTIONS:
+        CLOSING_ACTIONS[action](follow_up)
+    else:
+        raise Http404("No such action.")
+    if request.htmx:
+        return render(request, "recruiters/_follow_up.html", {"follow_up": follow_up})
+    return redirect(safe_next(request, reverse("follow_up_list")))
