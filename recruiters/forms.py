@@ -177,6 +177,11 @@ class SignupForm(UserCreationForm):
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(label="Email", widget=forms.EmailInput(attrs={"autofocus": True}))
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "That email and password don’t match an account. "
+        "Passwords are case-sensitive.",
+    }
 
     def clean_username(self):
         return self.cleaned_data["username"].strip().lower()
