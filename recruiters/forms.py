@@ -102,6 +102,11 @@ class RoleForm(OwnedModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
+    def save(self, commit=True):
+        if "stage" in self.changed_data:
+            self.instance.stage_changed_at = timezone.now()
+        return super().save(commit)
+
 
 class RoleStageForm(forms.Form):
     stage = forms.ChoiceField(choices=Role.Stage.choices)

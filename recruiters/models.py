@@ -197,6 +197,7 @@ class Role(OwnedModel):
         verbose_name="presenting recruiter",
     )
     stage = models.CharField(max_length=20, choices=Stage, default=Stage.PITCHED)
+    stage_changed_at = models.DateTimeField(default=timezone.now)
     compensation_min = models.PositiveIntegerField(null=True, blank=True)
     compensation_max = models.PositiveIntegerField(null=True, blank=True)
     currency = models.CharField(max_length=3, default="USD")
@@ -354,7 +355,14 @@ class FollowUpState(models.TextChoices):
     DISMISSED = "dismissed", "Dismissed"
 
 
+class FollowUpRule(models.TextChoices):
+    FEEDBACK_OWED = "feedback_owed", "Feedback owed after an interview"
+    PITCH_ANSWER = "pitch_answer", "Answer owed to a pitch"
+    UPDATE_OWED = "update_owed", "Update owed to a recruiter"
+
+
 class FollowUp(OwnedModel):
+    Rule = FollowUpRule
     OwedBy = FollowUpOwedBy
 
     State = FollowUpState
@@ -372,6 +380,10 @@ class FollowUp(OwnedModel):
     snoozed_until = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     notes = models.TextField(blank=True)
+    # Set on follow-ups that a rule made (recruiters.rules.sync_rule_follow_ups): which rule,
+    # and a key naming its cause, so that one cause gives one follow-up, however often it runs.
+    rule = models.CharField(max_length=30, choices=Rule, blank=True, editable=False)
+    rule_key = models.CharField(max_length=100, blank=True, editable=False)
 
     objects = FollowUpQuerySet.as_manager()
 
@@ -381,6 +393,18 @@ class FollowUp(OwnedModel):
             models.CheckConstraint(condition=~Q(title=""), name="followup_title_not_blank"),
             choices_check("owed_by", FollowUpOwedBy, "followup_owed_by_valid"),
             choices_check("state", FollowUpState, "followup_state_valid"),
+            choices_check("rule", FollowUpRule, "followup_rule_valid", allow_blank=True),
+            models.UniqueConstraint(
+                "owner",
+                "rule",
+                "rule_key",
+                condition=~Q(rule=""),
+                name="followup_one_per_rule_cause",
+            ),
+            models.CheckConstraint(
+                condition=Q(rule="", rule_key="") | (~Q(rule="") & ~Q(rule_key="")),
+                name="followup_rule_has_key",
+            ),
             models.CheckConstraint(
                 condition=Q(state="snoozed", snoozed_until__isnull=False)
                 | (~Q(state="snoozed") & Q(snoozed_until__isnull=True)),
@@ -472,7 +496,12 @@ class Profile(models.Model):
     confidential_search = models.BooleanField(
         default=False, help_text="Recruiters tied to your current employer must not know."
     )
-    search_paused = models.BooleanField(default=False)
+    check_in_days = models.PositiveSmallIntegerField(
+        "check in with “invest” recruiters after (days)", default=30
+    )
+    search_paused_at = models.DateTimeField(
+        null=True, blank=True, help_text="When you paused your search; empty while it is on."
+    )
 
     class Meta:
         constraints = [
@@ -493,7 +522,8 @@ class Profile(models.Model):
                 & Q(dormant_after_days__gte=1)
                 & Q(one_sided_window_days__gte=1)
                 & Q(feedback_business_days__gte=1)
-                & Q(pitch_answer_days__gte=1),
+                & Q(pitch_answer_days__gte=1)
+                & Q(check_in_days__gte=1),
                 name="profile_thresholds_positive",
             ),
         ]

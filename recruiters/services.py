@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
 
 from recruiters.models import FollowUp, Profile, Role
@@ -43,10 +42,12 @@ def reopen_follow_up(follow_up):
     follow_up.save(update_fields=["state", "snoozed_until", "closed_at", "updated_at"])
 
 
-@transaction.atomic
-def move_role(role, *, stage, today=None):
-    """Move `role` to `stage`; a first submission records the day it happened."""
-    role.stage = stage
+def move_role(role, *, stage, now=None):
+    """Move `role` to `stage`, noting when; a first submission records the day it happened."""
+    now = now or timezone.now()
+    if stage != role.stage:
+        role.stage = stage
+        role.stage_changed_at = now
     if stage == Role.Stage.SUBMITTED and role.submitted_on is None:
-        role.submitted_on = today or timezone.localdate()
-    role.save(update_fields=["stage", "submitted_on", "updated_at"])
+        role.submitted_on = timezone.localdate(now)
+    role.save(update_fields=["stage", "stage_changed_at", "submitted_on", "updated_at"])

@@ -23,3 +23,9 @@ def client_in(client, user):
 @pytest.fixture
 def htmx_headers():
     return {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s a user; tests create many users and test no hash strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
