@@ -17,6 +17,11 @@ rule of DESIGN.md has something to show. The story lines, by recruiter:
   (Ben Carter) 2 days ago, while Priya, Tom and Marcus still hold active submissions.
 - Sophie Lang and Tom Ellery both submitted you to Orbital Freight, 92 days apart.
 - James Whitcombe (dormant): last contact 131 days ago. Helena Voss (invest): quiet 38 days.
+  Nina Kowalski (still tiered "maintain"): no contact for 161 days, gone dormant.
+- Grace Adeyemi (invest): asked her a question yesterday, awaiting her reply.
+
+Obligations the rules imply (feedback owed, answers and updates owed) are not in the tables:
+the rules make them as follow-ups (services.sync_rule_follow_ups).
 
 Deterministic: the same `now` and `seed` give the same rows (the seed only picks the time
 of day of each event, inside working hours).
@@ -88,7 +93,7 @@ RECRUITERS = [  # key, name, firm, kind, tier, who initiated, specialties, silen
     ("aisha",   "Aisha Bello",    "meridian",    R.RETAINED, T.MAINTAIN, P.THEM,     "platform leadership, climate tech", None, ""),
     ("sam",     "Sam Whitley",    "meridian",    R.RETAINED, T.MAINTAIN, P.ME,       "engineering leadership, payments",  None, ""),
     ("gary",    "Gary Pindar",    "tidewater",   R.CONTRACT, T.MAINTAIN, P.THEM,     "contract, python, platform",        None, "Day rates, quick turnaround."),
-    ("nina",    "Nina Kowalski",  "tidewater",   R.CONTRACT, T.DORMANT,  P.THEM,     "contract, data engineering",        None, "Mostly on-site contracts up north."),
+    ("nina",    "Nina Kowalski",  "tidewater",   R.CONTRACT, T.MAINTAIN, P.THEM,     "contract, data engineering",        None, "Mostly on-site contracts up north."),
     ("rachel",  "Rachel Osei",    "greenfield",  R.IN_HOUSE, T.MAINTAIN, P.ME,       "healthtech, data",                  None, "Talent partner for engineering."),
     ("ben",     "Ben Carter",     "quayside",    R.IN_HOUSE, T.MAINTAIN, P.THEM,     "banking, backend",                  None, "Very organised process."),
     ("oliver",  "Oliver Grant",   "orbital",     R.IN_HOUSE, T.MAINTAIN, P.THEM,     "logistics, data",                   None, ""),
@@ -184,6 +189,7 @@ HISTORY = {  # recruiter: [(days ago, direction, kind, channel, value carried, r
         (33,  IN,  "check_in",           "email",     "salary_data",   None,       "Data-platform pay at healthtechs: £105-120k, 10% bonus typical."),
         (20,  OUT, "check_in",           "email",     "market_intel",  None,       "Told her what I heard about Greenfield's new data org."),
         (8,   IN,  "check_in",           "call",      "market_intel",  None,       "Two of her clients are freezing hiring until the spring; good to know."),
+        (1,   OUT, "check_in",           "email",     "",              None,       "Is your healthtech client still hiring analytics engineers in January?"),
     ],
     "helena": [
         (160, IN,  "outreach",           "email",     "introduction",  None,       "Introduced by my former manager; she runs platform leadership searches."),
@@ -272,12 +278,9 @@ HISTORY = {  # recruiter: [(days ago, direction, kind, channel, value carried, r
 }
 
 FOLLOW_UPS = [  # title, who owes it, recruiter, role, due (days from today), state, snoozed until / closed (days from today)
-    ("Answer Aisha about the Head of Platform search",              "me",        "aisha",  "climate",    -1,  "open",      None),
-    ("Feedback after the Greenfield panel interview",               "recruiter", "rachel", "greenfield", -5,  "open",      None),
-    ("Tell Priya, Tom and Marcus about the Cobalt contract",        "me",        None,     "cobalt",     -3,  "open",      None),
-    ("Answer Quayside's offer",                                     "me",        "ben",    "quayside",   3,   "open",      None),
+    ("Send Priya the updated CV",                                   "me",        "priya",  "fernway",    -2,  "open",      None),
+    ("Answer Quayside's offer",                                     "me",        "ben",    "quayside",   0,   "open",      None),
     ("Quarterly catch-up with Helena",                              "me",        "helena", None,         4,   "open",      None),
-    ("Reply to Dan's pitches, or ask him to stop",                  "me",        "dan",    None,         -2,  "snoozed",   5),
     ("Chase Chloe once more, then downgrade to dormant",            "me",        "chloe",  None,         -6,  "snoozed",   2),
     ("Send Priya the intro to Mei",                                 "me",        "priya",  None,         -76, "done",      -74),
     ("Thank the Quayside panel",                                    "me",        "ben",    "quayside",   -12, "done",      -12),
@@ -419,7 +422,7 @@ def fill_account(user, *, now, rng):
             title=title,
             recruiter=recruiters.get(recruiter),
             role=roles.get(role),
-            due_at=day(due, hour=9),
+            due_at=day(due, hour=23 if due == 0 else 9),  # due today: late, so still ahead
             state=state,
         )
         if state == FollowUp.State.SNOOZED:

@@ -76,7 +76,7 @@ class RecruiterForm(OwnedModelForm):
 
     def clean_linkedin_url(self):
         url = self.cleaned_data["linkedin_url"]
-        return self._unique_among_mine("LinkedIn URL", url, "linkedin_url")
+        return self._unique_among_mine("LinkedIn URL", url, "linkedin_url__iexact")
 
 
 class RoleForm(OwnedModelForm):
@@ -150,6 +150,12 @@ class FollowUpForm(OwnedModelForm):
         model = FollowUp
         fields = ["title", "owed_by", "recruiter", "role", "due_at", "notes"]
         widgets = {"due_at": LocalDateTimeInput(), "notes": forms.Textarea(attrs={"rows": 2})}
+
+
+class TierForm(forms.ModelForm):
+    class Meta:
+        model = Recruiter
+        fields = ["tier"]
 
 
 class SnoozeForm(forms.Form):

@@ -127,7 +127,7 @@ class Recruiter(OwnedModel):
             models.CheckConstraint(condition=~Q(name=""), name="recruiter_name_not_blank"),
             models.UniqueConstraint(
                 "owner",
-                "linkedin_url",
+                Lower("linkedin_url"),
                 condition=~Q(linkedin_url=""),
                 name="recruiter_linkedin_unique_per_owner",
             ),

@@ -2,15 +2,30 @@
 
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 
-from recruiters.models import FollowUp, Profile, Role
+from recruiters import rules
+from recruiters.models import FollowUp, Interaction, Profile, Role
 
 
 def ensure_profile(sender, instance, created, **kwargs):
     """post_save of a user: every user has a Profile with the designed defaults."""
     if created:
         Profile.objects.get_or_create(user=instance)
+
+
+def log_quick_touch(recruiter, *, direction, summary, now=None):
+    """A one-click interaction from the dashboard: a check-in, now, by email."""
+    return Interaction.objects.create(
+        owner=recruiter.owner,
+        recruiter=recruiter,
+        occurred_at=now or timezone.now(),
+        direction=direction,
+        kind=Interaction.Kind.CHECK_IN,
+        channel=Interaction.Channel.EMAIL,
+        summary=summary,
+    )
 
 
 def complete_follow_up(follow_up, *, now=None):
@@ -51,3 +66,110 @@ def move_role(role, *, stage, now=None):
     if stage == Role.Stage.SUBMITTED and role.submitted_on is None:
         role.submitted_on = timezone.localdate(now)
     role.save(update_fields=["stage", "stage_changed_at", "submitted_on", "updated_at"])
+
+
+def rule_obligations(profile, now):
+    """The follow-ups that the rules imply right now, unsaved, each keyed by its cause.
+
+    - feedback owed by the recruiter after an interview (rules.feedback_owed): one per
+      interview;
+    - an answer owed by me to a recruiter's pitches (rules.unanswered_pitches): one per
+      recruiter and first unanswered pitch;
+    - an update owed by me to a recruiter with an active submission (rules.updates_owed):
+      one per recruiter and last status update given, so a new one is due after each update.
+    """
+    owed = []
+    for interview in rules.feedback_owed(profile, now):
+        about = f" about {interview.role.title}" if interview.role else ""
+        owed.append(
+            FollowUp(
+                owed_by=FollowUp.OwedBy.RECRUITER,
+                title=f"Feedback from {interview.recruiter} on the interview{about}",
+                notes=f"Interview on {local_day(interview.occurred_at, profile)}; no feedback "
+                f"after {profile.feedback_business_days} business days.",
+                recruiter=interview.recruiter,
+                role=interview.role,
+                due_at=rules.feedback_due_at(interview, profile),
+                rule=FollowUp.Rule.FEEDBACK_OWED,
+                rule_key=str(interview.pk),
+            )
+        )
+    pitches_by_recruiter = {}
+    for pitch in rules.unanswered_pitches(profile, now):
+        pitches_by_recruiter.setdefault(pitch.recruiter, []).append(pitch)
+    for recruiter, pitches in pitches_by_recruiter.items():
+        first = pitches[0]
+        owed.append(
+            FollowUp(
+                owed_by=FollowUp.OwedBy.ME,
+                title=f"Answer {recruiter}"
+                + (f" about {first.role.title}" if first.role and len(pitches) == 1 else ""),
+                notes=f"{len(pitches)} pitch{'es' if len(pitches) > 1 else ''} since "
+                f"{local_day(first.occurred_at, profile)}, nothing sent back.",
+                recruiter=recruiter,
+                role=first.role if len(pitches) == 1 else None,
+                due_at=first.occurred_at + timedelta(days=profile.pitch_answer_days),
+                rule=FollowUp.Rule.PITCH_ANSWER,
+                rule_key=str(first.pk),
+            )
+        )
+    for recruiter in rules.updates_owed(profile, now):
+        events = update_events(recruiter, profile)
+        owed.append(
+            FollowUp(
+                owed_by=FollowUp.OwedBy.ME,
+                title=f"Update {recruiter} on your search",
+                notes="; ".join(f"{what} {local_day(when, profile)}" for when, what in events)
+                + f". {recruiter} holds {recruiter.open_role_count} open role"
+                + ("s" if recruiter.open_role_count > 1 else "")
+                + " with you.",
+                recruiter=recruiter,
+                due_at=events[0][0],
+                rule=FollowUp.Rule.UPDATE_OWED,
+                rule_key=f"{recruiter.pk}:{recruiter.last_update_at or 'never'}",
+            )
+        )
+    for follow_up in owed:
+        follow_up.owner = profile.user
+    return owed
+
+
+def update_events(recruiter, profile):
+    """[(when, what)] that a recruiter from rules.updates_owed has not been told, oldest first."""
+    events = [
+        (recruiter.accepted_elsewhere_at, "You accepted an offer elsewhere"),
+        (recruiter.interview_elsewhere_at, "You interviewed elsewhere"),
+        (profile.search_paused_at if recruiter.paused_owed else None, "You paused your search"),
+    ]
+    return sorted((when, what) for when, what in events if when is not None)
+
+
+def local_day(moment, profile):
+    return moment.astimezone(profile.zone).strftime("%-d %b")
+
+
+@transaction.atomic
+def sync_rule_follow_ups(profile, now=None):
+    """Create the follow-ups the rules imply, exactly once; close those whose cause is gone.
+
+    Exactly once is the database's job: a unique constraint on (owner, rule, rule_key) makes
+    a second run, a retry or a concurrent sweep insert nothing. A follow-up the user dismissed
+    or finished stays so while its cause lasts. Returns (created, closed) counts.
+    """
+    now = now or timezone.now()
+    owed = rule_obligations(profile, now)
+    before = FollowUp.objects.owned_by(profile.user).exclude(rule="").count()
+    FollowUp.objects.bulk_create(owed, ignore_conflicts=True)
+    created = FollowUp.objects.owned_by(profile.user).exclude(rule="").count() - before
+    causes = {(follow_up.rule, follow_up.rule_key) for follow_up in owed}
+    pending = (
+        FollowUp.objects.owned_by(profile.user)
+        .exclude(rule="")
+        .filter(state__in=[FollowUp.State.OPEN, FollowUp.State.SNOOZED])
+        .values_list("pk", "rule", "rule_key")
+    )
+    resolved = [pk for pk, rule, key in pending if (rule, key) not in causes]
+    closed = FollowUp.objects.filter(pk__in=resolved).update(
+        state=FollowUp.State.DONE, snoozed_until=None, closed_at=now, updated_at=now
+    )
+    return created, closed

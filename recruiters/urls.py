@@ -13,6 +13,7 @@ urlpatterns = [
     path("recruiters/<int:pk>/edit/", views.RecruiterUpdate.as_view(), name="recruiter_edit"),
     path("recruiters/<int:pk>/delete/", views.RecruiterDelete.as_view(), name="recruiter_delete"),
     path("recruiters/<int:pk>/log/", views.log_interaction, name="log_interaction"),
+    path("recruiters/<int:pk>/do/<str:action>/", views.recruiter_action, name="recruiter_action"),
     path("interactions/<int:pk>/edit/", views.InteractionUpdate.as_view(), name="interaction_edit"),
     path(
         "interactions/<int:pk>/delete/",

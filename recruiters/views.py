@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
-from recruiters import selectors, services
+from recruiters import dashboard, selectors, services
 from recruiters.forms import (
     FirmForm,
     FollowUpForm,
@@ -24,6 +24,7 @@ from recruiters.forms import (
     RoleStageForm,
     SignupForm,
     SnoozeForm,
+    TierForm,
 )
 from recruiters.models import Firm, FollowUp, Interaction, Recruiter, Role
 
@@ -47,15 +48,10 @@ def signup(request):
 
 
 def home(request):
-    return render(
-        request,
-        "home.html",
-        {
-            "follow_ups": selectors.open_follow_ups(request.user)[:10],
-            "interactions": selectors.recent_interactions(request.user),
-            "recruiter_count": Recruiter.objects.owned_by(request.user).count(),
-        },
-    )
+    """The dashboard: what needs attention today, by the two-way-street rules."""
+    board = dashboard.build(request.user.profile)
+    context = {"board": board, "now": board.now, "tiers": Recruiter.Tier.choices}
+    return render(request, "dashboard/dashboard.html", context)
 
 
 def settings_page(request):
@@ -65,6 +61,13 @@ def settings_page(request):
         messages.success(request, "Settings saved.")
         return redirect("settings")
     return render(request, "settings.html", {"form": form})
+
+
+def row_id(value):
+    """`value` as a database id if it is one (a short string of ASCII digits), else None."""
+    if value and len(value) < 16 and value.isascii() and value.isdigit():
+        return int(value)
+    return None
 
 
 def safe_next(request, default):
@@ -101,8 +104,13 @@ class OwnedFormMixin(OwnedMixin):
 
 
 class OwnedCreateView(OwnedFormMixin, CreateView):
+    """Create an owned row; `?recruiter=<id>` preselects the recruiter where there is one."""
+
     template_name = "form_page.html"
     cancel_url = reverse_lazy("home")
+
+    def get_initial(self):
+        return {"recruiter": row_id(self.request.GET.get("recruiter"))}
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "cancel_url": self.cancel_url}
@@ -135,13 +143,12 @@ class OwnedDeleteView(OwnedMixin, DeleteView):
 
 def recruiter_list(request):
     params = request.GET
-    firm_id = params.get("firm", "")
     recruiters = selectors.recruiter_list(
         request.user,
         query=params.get("q", "").strip(),
         kind=params.get("kind", "") if params.get("kind") in Recruiter.Kind.values else "",
         tier=params.get("tier", "") if params.get("tier") in Recruiter.Tier.values else "",
-        firm_id=int(firm_id) if firm_id.isdigit() else None,
+        firm_id=row_id(params.get("firm")),
     )
     context = {
         "recruiters": recruiters,
@@ -205,6 +212,34 @@ def log_interaction(request, pk):
     if request.htmx:
         return render(request, template + "#quick-log", recruiter_page(recruiter, form))
     return render(request, template, recruiter_page(recruiter, form), status=422)
+
+
+@require_POST
+def recruiter_action(request, pk, action):
+    """One-click actions on a dashboard item: log their reply, log a check-in, change tier."""
+    recruiter = selectors.owned_or_404(Recruiter, request.user, pk)
+    if action == "tier":
+        form = TierForm(request.POST, instance=recruiter)
+        if not form.is_valid():
+            return HttpResponse("Choose invest, maintain or dormant.", status=400)
+        form.save()
+        done = f"{recruiter} is now “{recruiter.get_tier_display()}”."
+    elif action in QUICK_TOUCHES:
+        direction, summary = QUICK_TOUCHES[action]
+        services.log_quick_touch(recruiter, direction=direction, summary=summary)
+        done = f"Logged: {summary.lower()}."
+    else:
+        raise Http404("No such action.")
+    if request.htmx:
+        return render(request, "dashboard/_done.html", {"message": done})
+    messages.success(request, done)
+    return redirect(safe_next(request, recruiter.get_absolute_url()))
+
+
+QUICK_TOUCHES = {
+    "replied": (Interaction.Direction.INBOUND, "They replied"),
+    "checked-in": (Interaction.Direction.OUTBOUND, "I checked in"),
+}
 
 
 class InteractionUpdate(OwnedUpdateView):
@@ -275,10 +310,6 @@ class RoleCreate(OwnedCreateView):
     form_class = RoleForm
     success_url = reverse_lazy("role_board")
 
-    def get_initial(self):
-        recruiter = self.request.GET.get("recruiter", "")
-        return {"recruiter": recruiter} if recruiter.isdigit() else {}
-
 
 class RoleUpdate(OwnedUpdateView):
     delete_url_name = "role_delete"
@@ -322,10 +353,6 @@ class FollowUpCreate(OwnedCreateView):
     cancel_url = reverse_lazy("follow_up_list")
     form_class = FollowUpForm
     success_url = reverse_lazy("follow_up_list")
-
-    def get_initial(self):
-        recruiter = self.request.GET.get("recruiter", "")
-        return {"recruiter": recruiter} if recruiter.isdigit() else {}
 
 
 class FollowUpUpdate(OwnedUpdateView):

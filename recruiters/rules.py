@@ -1,0 +1,494 @@
+"""The two-way-street rules (../shared/DESIGN.md), computed by the database.
+
+Each rule is one function of a user's Profile (its thresholds and time zone) and `now`,
+returning a queryset: the dashboard, the recruiter pages, the digests and the reminders all
+ask these functions, and nothing else re-derives a rule. Each queryset is one SQL query,
+however many recruiters and interactions there are. Only interactions up to `now` count.
+
+`recruiters/rules_reference.py` states the same rules in plain Python over plain lists;
+tests/rules/ check on random histories that both always agree.
+
+Articles (../shared/seeds/): 000 recruiters are sales people and go quiet; 001 agency and
+in-house recruiters behave differently; 002 communication is a two-way street; 003 double
+submissions and working with several recruiters; 004 invest / maintain / dormant.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.db.models import (
+    Case,
+    Count,
+    DateTimeField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractIsoWeekDay, TruncDate
+
+from recruiters.models import FollowUp, Interaction, Recruiter, Role
+
+INBOUND, OUTBOUND = Interaction.Direction.INBOUND, Interaction.Direction.OUTBOUND
+DOUBLE_SUBMISSION_DAYS = 183  # "within 6 months"
+ONE_SIDED_MIN_TOUCHES = 3
+ONE_SIDED_RATIO = 3  # at most one reply for every three touches
+ONE_WAY_VALUE_MIN = 2  # valuable touches one way, with none the other way
+
+
+# Shared building blocks -------------------------------------------------------------------
+
+
+def _touches(now, **filters):
+    """Interactions with the outer recruiter, up to `now`."""
+    return Interaction.objects.filter(recruiter=OuterRef("pk"), occurred_at__lte=now, **filters)
+
+
+def _latest(interactions):
+    return Subquery(interactions.order_by("-occurred_at").values("occurred_at")[:1])
+
+
+def _earliest(interactions):
+    return Subquery(interactions.order_by("occurred_at").values("occurred_at")[:1])
+
+
+def _count(interactions):
+    counted = interactions.order_by().values("recruiter").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _later_inbound(now):
+    """Inbound interactions from the same recruiter after the outer interaction."""
+    return Interaction.objects.filter(
+        recruiter=OuterRef("recruiter"),
+        direction=INBOUND,
+        occurred_at__gt=OuterRef("occurred_at"),
+        occurred_at__lte=now,
+    )
+
+
+def silence_threshold_days(profile):
+    """Days of silence allowed: the recruiter's own override, else the default for its kind.
+
+    Defaults (DESIGN.md, from article 001: agency and in-house recruiters work differently):
+    agency 7, in-house 10, retained 14, contract staffing 7 days; all set in the Profile.
+    """
+    by_kind = {
+        Recruiter.Kind.AGENCY: profile.silence_days_agency,
+        Recruiter.Kind.IN_HOUSE: profile.silence_days_in_house,
+        Recruiter.Kind.RETAINED: profile.silence_days_retained,
+        Recruiter.Kind.CONTRACT: profile.silence_days_contract,
+    }
+    return Coalesce(
+        F("silence_threshold_days"),
+        Case(*(When(kind=kind, then=Value(days)) for kind, days in by_kind.items())),
+        output_field=IntegerField(),
+    )
+
+
+def with_health(profile, now):
+    """The owner's recruiters, annotated with the figures every recruiter rule reads.
+
+    last_inbound_at, last_outbound_at, last_contact_at, first_contact_at; open_role_count
+    (roles submitted, interviewing or at offer); awaiting_reply_since (the first outbound
+    message that asked something with no inbound one after it); inbound_in_window,
+    outbound_in_window, value_received_in_window, value_given_in_window over the rolling
+    window (`profile.one_sided_window_days`, ending at `now`); silence_threshold (days).
+    """
+    window_start = now - timedelta(days=profile.one_sided_window_days)
+    in_window = {"occurred_at__gt": window_start}
+    open_asks = _touches(now, direction=OUTBOUND, expects_reply=True).filter(
+        ~Exists(_later_inbound(now))
+    )
+    open_roles = (
+        Role.objects.filter(recruiter=OuterRef("pk"), stage__in=Role.ACTIVE_STAGES)
+        .order_by()
+        .values("recruiter")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Recruiter.objects.owned_by(profile.user)
+        .select_related("firm")
+        .annotate(
+            last_inbound_at=_latest(_touches(now, direction=INBOUND)),
+            last_outbound_at=_latest(_touches(now, direction=OUTBOUND)),
+            last_contact_at=_latest(_touches(now)),
+            first_contact_at=_earliest(_touches(now)),
+            awaiting_reply_since=_earliest(open_asks),
+            open_role_count=Coalesce(Subquery(open_roles, output_field=IntegerField()), 0),
+            inbound_in_window=_count(_touches(now, direction=INBOUND, **in_window)),
+            outbound_in_window=_count(_touches(now, direction=OUTBOUND, **in_window)),
+            value_received_in_window=_count(
+                _touches(now, direction=INBOUND, **in_window).exclude(value="")
+            ),
+            value_given_in_window=_count(
+                _touches(now, direction=OUTBOUND, **in_window).exclude(value="")
+            ),
+            silence_threshold=silence_threshold_days(profile),
+        )
+    )
+
+
+# Recruiter rules ---------------------------------------------------------------------------
+
+
+def silent_recruiters(profile, now):
+    """Silent recruiter (DESIGN.md; articles 000 and 002).
+
+    A recruiter with an open thread and nothing inbound from them for longer than the
+    silence threshold: `now - silent_since > threshold days`. The open thread, and the
+    moment since which you have been waiting (silent_since), is
+    - a role with them submitted, interviewing or at offer: since their last inbound
+      interaction, or your first contact if they never wrote; else
+    - an outbound message that asked something, unanswered (see awaiting_reply): since
+      that first unanswered question.
+    Thresholds: agency 7, in-house 10, retained 14, contract 7 days, or the recruiter's own
+    override. A recruiter with no open thread is not silent (at most dormant).
+    Annotates silent_since and chasers_since (outbound touches after it).
+    """
+    silent_since = Case(
+        When(open_role_count__gt=0, then=Coalesce(F("last_inbound_at"), F("first_contact_at"))),
+        default=F("awaiting_reply_since"),
+    )
+    chasers = _touches(now, direction=OUTBOUND, occurred_at__gt=OuterRef("silent_since"))
+    return (
+        with_health(profile, now)
+        .annotate(silent_since=silent_since)
+        .annotate(
+            chasers_since=_count(chasers),
+            silent_for=ExpressionWrapper(Value(now) - F("silent_since"), DurationField()),
+            allowed=ExpressionWrapper(
+                F("silence_threshold") * Value(timedelta(days=1)), output_field=DurationField()
+            ),
+        )
+        .filter(silent_since__isnull=False, silent_for__gt=F("allowed"))
+        .order_by("silent_since")
+    )
+
+
+def dormant_recruiters(profile, now):
+    """Dormant recruiter (DESIGN.md; article 004): no contact either way for
+    `profile.dormant_after_days` days or more (default 90): last_contact_at <= now - 90 days.
+    Recruiters never contacted are not dormant: there is nothing to go quiet.
+    """
+    cutoff = now - timedelta(days=profile.dormant_after_days)
+    return with_health(profile, now).filter(last_contact_at__lte=cutoff).order_by("last_contact_at")
+
+
+def check_in_due(profile, now):
+    """Check-in worth making (article 004: invest in the few relationships that matter):
+    an "invest" recruiter with no contact either way for `profile.check_in_days` days or more
+    (default 30).
+    """
+    cutoff = now - timedelta(days=profile.check_in_days)
+    return (
+        with_health(profile, now)
+        .filter(tier=Recruiter.Tier.INVEST, last_contact_at__lte=cutoff)
+        .order_by("last_contact_at")
+    )
+
+
+def awaiting_reply(profile, now):
+    """Awaiting reply (DESIGN.md; article 002): an outbound interaction that asked something
+    (expects_reply) with no inbound interaction from that recruiter strictly after it.
+    Annotates awaiting_reply_since: the first such unanswered question.
+    """
+    return (
+        with_health(profile, now)
+        .filter(awaiting_reply_since__isnull=False)
+        .order_by("awaiting_reply_since")
+    )
+
+
+def one_sided(profile, now):
+    """One-sided relationship (DESIGN.md; articles 000 and 002), over the rolling window
+    (default 90 days, ending at `now`). Any of:
+
+    - they ignore you: at least 3 outbound touches and at most one inbound for every three
+      outbound (3 x inbound <= outbound);
+    - you ignore them: the mirror case (at least 3 inbound, 3 x outbound <= inbound);
+    - value flows one way: at least 2 interactions carrying value one way, none the other.
+
+    Annotates they_ignore_you, you_ignore_them, value_one_way (booleans).
+    """
+    they_ignore_you = Q(outbound_in_window__gte=ONE_SIDED_MIN_TOUCHES) & Q(
+        outbound_in_window__gte=F("inbound_in_window") * ONE_SIDED_RATIO
+    )
+    you_ignore_them = Q(inbound_in_window__gte=ONE_SIDED_MIN_TOUCHES) & Q(
+        inbound_in_window__gte=F("outbound_in_window") * ONE_SIDED_RATIO
+    )
+    value_one_way = Q(value_received_in_window__gte=ONE_WAY_VALUE_MIN, value_given_in_window=0) | Q(
+        value_given_in_window__gte=ONE_WAY_VALUE_MIN, value_received_in_window=0
+    )
+    return (
+        with_health(profile, now)
+        .alias(
+            they_ignore_you=Case(When(they_ignore_you, then=True), default=False),
+            you_ignore_them=Case(When(you_ignore_them, then=True), default=False),
+            value_one_way=Case(When(value_one_way, then=True), default=False),
+        )
+        .annotate(
+            they_ignore_you=F("they_ignore_you"),
+            you_ignore_them=F("you_ignore_them"),
+            value_one_way=F("value_one_way"),
+        )
+        .filter(they_ignore_you | you_ignore_them | value_one_way)
+        .order_by("name")
+    )
+
+
+def updates_owed(profile, now):
+    """You owe an update (DESIGN.md; article 002: tell recruiters about other interviews,
+    offers and acceptances instead of going dark).
+
+    A recruiter holding an open role with you (submitted, interviewing or offer) is owed a
+    status update (an outbound interaction of kind "status update") when, after your last
+    status update to them (or ever, if none), any of these happened up to `now`:
+    - you accepted an offer: a role moved to "accepted" that this recruiter does not present;
+    - you paused your search (profile.search_paused_at);
+    - you had an interview with another recruiter, within the rolling window.
+
+    Annotates last_update_at and update_owed_since (the first such event).
+    """
+    window_start = now - timedelta(days=profile.one_sided_window_days)
+    last_update = _latest(_touches(now, direction=OUTBOUND, kind=Interaction.Kind.STATUS_UPDATE))
+    since_update = Coalesce(
+        OuterRef("last_update_at"), Value(datetime.min.replace(tzinfo=now.tzinfo))
+    )
+    accepted_elsewhere = (
+        Role.objects.owned_by(profile.user)
+        .filter(stage=Role.Stage.ACCEPTED, stage_changed_at__lte=now)
+        .exclude(recruiter=OuterRef("pk"))
+        .filter(stage_changed_at__gt=since_update)
+    )
+    interviews_elsewhere = (
+        Interaction.objects.owned_by(profile.user)
+        .filter(kind=Interaction.Kind.INTERVIEW, occurred_at__gt=window_start, occurred_at__lte=now)
+        .exclude(recruiter=OuterRef("pk"))
+        .filter(occurred_at__gt=since_update)
+    )
+    paused_at = profile.search_paused_at
+    paused_since = paused_at if paused_at is not None and paused_at <= now else None
+    events = [
+        Subquery(accepted_elsewhere.order_by("stage_changed_at").values("stage_changed_at")[:1]),
+        Subquery(interviews_elsewhere.order_by("occurred_at").values("occurred_at")[:1]),
+    ]
+    pause_owed = Value(False)
+    if paused_since is not None:
+        pause_owed = Q(last_update_at__isnull=True) | Q(last_update_at__lt=paused_since)
+    return (
+        with_health(profile, now)
+        .filter(open_role_count__gt=0)
+        .annotate(last_update_at=last_update)
+        .annotate(
+            accepted_elsewhere_at=events[0],
+            interview_elsewhere_at=events[1],
+            paused_owed=Case(When(pause_owed, then=True), default=False),
+        )
+        .filter(
+            Q(accepted_elsewhere_at__isnull=False)
+            | Q(interview_elsewhere_at__isnull=False)
+            | Q(paused_owed=True)
+        )
+        .order_by("name")
+    )
+
+
+# Interaction rules -------------------------------------------------------------------------
+
+
+def business_day_offset(iso_weekday, business_days):
+    """Calendar days from a day of `iso_weekday` (1 = Monday) to its n-th business day after."""
+    offset, counted, weekday = 0, 0, iso_weekday
+    while counted < business_days:
+        offset += 1
+        weekday = weekday % 7 + 1
+        counted += weekday <= 5
+    return offset
+
+
+def feedback_owed(profile, now):
+    """Feedback owed (DESIGN.md; article 002: recruiters must give feedback after every
+    interview).
+
+    An interview (interaction of kind "interview") with no feedback from that recruiter after
+    it (an inbound interaction of kind "interview feedback" or carrying the value "feedback")
+    once `profile.feedback_business_days` (default 3) business days, Monday to Friday, have
+    passed in full in the user's time zone: owed from the start of the local day after the
+    3rd business day following the interview's local date. (Monday's interview is owed from
+    Friday 00:00; Friday's from Thursday 00:00.) Public holidays are not known.
+    """
+    zone = profile.zone
+    today = now.astimezone(zone).date()
+    n = profile.feedback_business_days
+    feedback_after = Interaction.objects.filter(
+        recruiter=OuterRef("recruiter"),
+        direction=INBOUND,
+        occurred_at__gt=OuterRef("occurred_at"),
+        occurred_at__lte=now,
+    ).filter(Q(kind=Interaction.Kind.INTERVIEW_FEEDBACK) | Q(value=Interaction.Value.FEEDBACK))
+    owed_by_weekday = Q()
+    for weekday in range(1, 8):
+        latest_owed_date = today - timedelta(days=business_day_offset(weekday, n) + 1)
+        owed_by_weekday |= Q(local_weekday=weekday, local_date__lte=latest_owed_date)
+    return (
+        Interaction.objects.owned_by(profile.user)
+        .filter(kind=Interaction.Kind.INTERVIEW, occurred_at__lte=now)
+        .annotate(
+            local_date=TruncDate("occurred_at", tzinfo=zone),
+            local_weekday=ExtractIsoWeekDay("occurred_at", tzinfo=zone),
+        )
+        .filter(owed_by_weekday)
+        .filter(~Exists(feedback_after))
+        .select_related("recruiter", "role")
+        .order_by("occurred_at")
+    )
+
+
+def feedback_due_at(interview, profile):
+    """When feedback on `interview` became owed: the local midnight starting the day after
+    the n-th business day after it (see feedback_owed)."""
+    zone = profile.zone
+    local = interview.occurred_at.astimezone(zone)
+    offset = business_day_offset(local.isoweekday(), profile.feedback_business_days) + 1
+    return datetime.combine(local.date() + timedelta(days=offset), time(0), tzinfo=zone)
+
+
+def unanswered_pitches(profile, now):
+    """You owe an answer (DESIGN.md; article 002): an inbound role pitch with nothing outbound
+    to that recruiter after it, for `profile.pitch_answer_days` days or more (default 2):
+    occurred_at <= now - 2 days.
+    """
+    cutoff = now - timedelta(days=profile.pitch_answer_days)
+    answer_after = Interaction.objects.filter(
+        recruiter=OuterRef("recruiter"),
+        direction=OUTBOUND,
+        occurred_at__gt=OuterRef("occurred_at"),
+        occurred_at__lte=now,
+    )
+    return (
+        Interaction.objects.owned_by(profile.user)
+        .filter(direction=INBOUND, kind=Interaction.Kind.ROLE_PITCH, occurred_at__lte=cutoff)
+        .filter(~Exists(answer_after))
+        .select_related("recruiter", "role")
+        .order_by("occurred_at")
+    )
+
+
+# Role and follow-up rules ------------------------------------------------------------------
+
+
+def double_submissions(profile, now):
+    """Double submission (DESIGN.md; article 003: work with several recruiters, ethically).
+
+    A role submitted (submitted_on set) to an employer, through a recruiter, in the last
+    6 months (183 days up to today, in the user's time zone), when another recruiter
+    submitted you to the same employer within 183 days of it, before or after.
+    Annotates clash_count: how many such other submissions.
+    """
+    today = now.astimezone(profile.zone).date()
+    window = timedelta(days=DOUBLE_SUBMISSION_DAYS)
+    clashes = (
+        Role.objects.filter(
+            owner=OuterRef("owner"),
+            employer=OuterRef("employer"),
+            submitted_on__gte=OuterRef("submitted_on") - window,
+            submitted_on__lte=OuterRef("submitted_on") + window,
+            recruiter__isnull=False,
+        )
+        .exclude(recruiter=OuterRef("recruiter"))
+        .order_by()
+        .values("employer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Role.objects.owned_by(profile.user)
+        .filter(
+            submitted_on__isnull=False,
+            submitted_on__gte=today - window,
+            submitted_on__lte=today,
+            employer__isnull=False,
+            recruiter__isnull=False,
+        )
+        .annotate(clash_count=Coalesce(Subquery(clashes, output_field=IntegerField()), 0))
+        .filter(clash_count__gt=0)
+        .select_related("employer", "recruiter")
+        .order_by("employer__name", "submitted_on")
+    )
+
+
+def submission_clashes(role):
+    """Other recruiters' submissions to `role`'s employer within 6 months of it: the warning
+    shown when a second submission is logged (article 003)."""
+    if not (role.employer_id and role.submitted_on):
+        return Role.objects.none()
+    window = timedelta(days=DOUBLE_SUBMISSION_DAYS)
+    return (
+        Role.objects.filter(
+            owner=role.owner_id,
+            employer=role.employer_id,
+            submitted_on__range=(role.submitted_on - window, role.submitted_on + window),
+            recruiter__isnull=False,
+        )
+        .exclude(pk=role.pk)
+        .exclude(recruiter=role.recruiter_id)
+        .select_related("recruiter")
+    )
+
+
+def effective_due():
+    """A follow-up's due time: the end of its snooze while snoozed, else its due date."""
+    return Case(
+        When(state=FollowUp.State.SNOOZED, then=F("snoozed_until")),
+        default=F("due_at"),
+        output_field=DateTimeField(),
+    )
+
+
+def _pending(profile):
+    return (
+        FollowUp.objects.owned_by(profile.user)
+        .filter(state__in=[FollowUp.State.OPEN, FollowUp.State.SNOOZED])
+        .annotate(current_due_at=effective_due())
+        .select_related("recruiter", "role")
+    )
+
+
+def overdue_follow_ups(profile, now):
+    """Overdue follow-up (DESIGN.md): an open follow-up past its due time (a snoozed one past
+    the end of its snooze): effective due < now."""
+    return _pending(profile).filter(current_due_at__lt=now).order_by("current_due_at")
+
+
+def due_today_follow_ups(profile, now):
+    """Follow-ups due from `now` to the end of the user's local day."""
+    tomorrow = now.astimezone(profile.zone).date() + timedelta(days=1)
+    end_of_day = datetime.combine(tomorrow, time(0), tzinfo=profile.zone)
+    return (
+        _pending(profile)
+        .filter(current_due_at__gte=now, current_due_at__lt=end_of_day)
+        .order_by("current_due_at")
+    )
+
+
+__all__ = [
+    "awaiting_reply",
+    "check_in_due",
+    "dormant_recruiters",
+    "double_submissions",
+    "due_today_follow_ups",
+    "feedback_owed",
+    "one_sided",
+    "overdue_follow_ups",
+    "silent_recruiters",
+    "unanswered_pitches",
+    "updates_owed",
+    "with_health",
+]

@@ -1,0 +1,385 @@
+"""No user ever reaches another user's rows: not by URL, not through a form, not in a list.
+
+Every URL that takes an id is tried with a row of `other_user` while logged in as `user`:
+it must answer 404 (405 where the method is not allowed at all), and no row anywhere may
+change, appear or disappear. The list of those URLs is read from the URL resolver, so a new
+URL with an id fails `test_every_url_with_an_id_is_covered` until it is added to CASES.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLResolver, get_resolver, reverse
+from django.urls.converters import IntConverter
+
+from recruiters import views
+from recruiters.models import Firm, FollowUp, Interaction, Profile, Recruiter, Role
+from tests.factories import make_firm, make_follow_up, make_interaction, make_recruiter, make_role
+
+# Valid form data for each kind of row: accepted for the user's own rows (see
+# test_same_request_on_own_row_succeeds), so a 404 for the other user's row is not a fluke.
+FIRM_DATA = {"name": "Renamed Firm", "kind": "agency", "website": "", "notes": ""}
+RECRUITER_DATA = {
+    "name": "Renamed Recruiter",
+    "kind": "agency",
+    "tier": "invest",
+    "initiated_by": "me",
+    "email": "renamed@example.com",
+}
+ROLE_DATA = {"title": "Renamed Role", "stage": "interviewing", "currency": "EUR"}
+INTERACTION_DATA = {
+    "direction": "outbound",
+    "kind": "check_in",
+    "channel": "call",
+    "occurred_at": "2025-01-06T09:30",
+    "summary": "Hijacked",
+}
+FOLLOW_UP_DATA = {"title": "Renamed follow-up", "owed_by": "me", "due_at": "2030-01-06T09:30"}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One URL with an id: which row it takes, and which methods it answers."""
+
+    name: str
+    row: str
+    post_data: dict | None  # None: the view refuses POST (405)
+    get: bool = True  # False: the view refuses GET (405)
+    action: str | None = None  # follow_up_action and recruiter_action only
+    own_post_status: int = 302
+
+    def url(self, rows):
+        pk = rows[self.row].pk
+        args = [pk, self.action] if self.action else [pk]
+        return reverse(self.name, args=args)
+
+    def __str__(self):
+        return f"{self.name}:{self.action}" if self.action else self.name
+
+
+CASES = [
+    Case("recruiter_detail", "recruiter", {}, own_post_status=200),
+    Case("recruiter_edit", "recruiter", RECRUITER_DATA),
+    Case("recruiter_delete", "recruiter", {}),
+    Case("log_interaction", "recruiter", INTERACTION_DATA, get=False),
+    Case("recruiter_action", "recruiter", {}, get=False, action="replied"),
+    Case("recruiter_action", "recruiter", {}, get=False, action="checked-in"),
+    Case("recruiter_action", "recruiter", {"tier": "dormant"}, get=False, action="tier"),
+    Case("interaction_edit", "interaction", INTERACTION_DATA),
+    Case("interaction_delete", "interaction", {}),
+    Case("firm_detail", "firm", None),
+    Case("firm_edit", "firm", FIRM_DATA),
+    Case("firm_delete", "firm", {}),
+    Case("role_edit", "role", ROLE_DATA),
+    Case("role_delete", "role", {}),
+    Case("role_move", "role", {"stage": "offer"}, get=False),
+    Case("follow_up_edit", "follow_up", FOLLOW_UP_DATA),
+    Case("follow_up_action", "follow_up", {}, get=False, action="done"),
+    Case("follow_up_action", "follow_up", {"days": "5"}, get=False, action="snooze"),
+    Case("follow_up_action", "follow_up", {}, get=False, action="dismiss"),
+    Case("follow_up_action", "closed_follow_up", {}, get=False, action="reopen"),
+]
+
+# Distinctive names of the other user's rows: none may ever show up on the user's pages.
+THEIR_NAMES = [
+    "Othercorp Talent",
+    "Zebulon Otherworld",
+    "zeb@othercorp.example",
+    "Secret Quantum Architect",
+    "Whispered otherworld gossip",
+    "Chase Zebulon about comp",
+    "Closed otherworld matter",
+]
+MY_NAMES = ["Northwind Talent", "Dana Reyes", "Staff Engineer", "Send Dana my CV"]
+
+
+@pytest.fixture
+def theirs(other_user):
+    firm = make_firm(other_user, name="Othercorp Talent")
+    recruiter = make_recruiter(
+        other_user,
+        name="Zebulon Otherworld",
+        firm=firm,
+        email="zeb@othercorp.example",
+        specialties="quantum, fintech",
+    )
+    role = make_role(
+        other_user,
+        title="Secret Quantum Architect",
+        recruiter=recruiter,
+        employer=firm,
+        stage=Role.Stage.SUBMITTED,
+    )
+    interaction = make_interaction(
+        recruiter, role=role, summary="Whispered otherworld gossip", expects_reply=True
+    )
+    follow_up = make_follow_up(
+        other_user, recruiter=recruiter, role=role, title="Chase Zebulon about comp"
+    )
+    closed = make_follow_up(
+        other_user,
+        recruiter=recruiter,
+        title="Closed otherworld matter",
+        state=FollowUp.State.DONE,
+        closed_at=follow_up.created_at,
+    )
+    return {
+        "firm": firm,
+        "recruiter": recruiter,
+        "role": role,
+        "interaction": interaction,
+        "follow_up": follow_up,
+        "closed_follow_up": closed,
+    }
+
+
+@pytest.fixture
+def mine(user):
+    firm = make_firm(user, name="Northwind Talent")
+    recruiter = make_recruiter(user, name="Dana Reyes", firm=firm, specialties="data, fintech")
+    role = make_role(user, title="Staff Engineer", recruiter=recruiter, employer=firm)
+    interaction = make_interaction(recruiter, role=role, summary="Intro call")
+    follow_up = make_follow_up(user, recruiter=recruiter, title="Send Dana my CV")
+    closed = make_follow_up(
+        user,
+        recruiter=recruiter,
+        title="Thank Dana",
+        state=FollowUp.State.DONE,
+        closed_at=follow_up.created_at,
+    )
+    return {
+        "firm": firm,
+        "recruiter": recruiter,
+        "role": role,
+        "interaction": interaction,
+        "follow_up": follow_up,
+        "closed_follow_up": closed,
+    }
+
+
+def all_rows():
+    """Every field of every row of every table a request could touch, both users'."""
+    models = [Firm, Recruiter, Role, Interaction, FollowUp, Profile]
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+
+
+def assert_not_shown(response, names=THEIR_NAMES):
+    content = response.content.decode()
+    leaked = [name for name in names if name.lower() in content.lower()]
+    assert not leaked, f"{response.request['PATH_INFO']} shows another user's rows: {leaked}"
+
+
+# URLs with an id ------------------------------------------------------------------------
+
+
+def urls_with_an_id():
+    """(name, pattern) of every URL of the recruiters app that takes an integer id."""
+    app = next(
+        p
+        for p in get_resolver().url_patterns
+        if isinstance(p, URLResolver)
+        and getattr(p.urlconf_name, "__name__", p.urlconf_name) == "recruiters.urls"
+    )
+    return {
+        p.name: str(p.pattern)
+        for p in app.url_patterns
+        if any(isinstance(c, IntConverter) for c in p.pattern.converters.values())
+    }
+
+
+def test_every_url_with_an_id_is_covered():
+    found = urls_with_an_id()
+    assert found, "found no URL with an id: is the recruiters include still there?"
+    missing = set(found) - {case.name for case in CASES}
+    assert not missing, f"add these URLs to CASES in {__name__}: {sorted(missing)}"
+    stale = {case.name for case in CASES} - set(found)
+    assert not stale, f"CASES names URLs that are gone: {sorted(stale)}"
+
+
+def test_every_follow_up_action_is_covered():
+    covered = {case.action for case in CASES if case.name == "follow_up_action"}
+    assert covered == set(views.CLOSING_ACTIONS) | {"snooze"}
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_other_users_row_is_not_found(client_in, theirs, htmx_headers, case):
+    url = case.url(theirs)
+    before = all_rows()
+
+    assert client_in.get(url).status_code == (404 if case.get else 405)
+    post_status = 405 if case.post_data is None else 404
+    assert client_in.post(url, case.post_data or {}).status_code == post_status
+    assert client_in.post(url, case.post_data or {}, headers=htmx_headers).status_code == (
+        post_status
+    )
+
+    assert all_rows() == before
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_same_request_on_own_row_succeeds(client_in, mine, case):
+    """The control for the test above: the URL and the payload do work for one's own row."""
+    url = case.url(mine)
+    if case.get:
+        assert client_in.get(url).status_code == 200
+    if case.post_data is not None:
+        assert client_in.post(url, case.post_data).status_code == case.own_post_status
+
+
+# Forms offer and accept only the user's own rows ----------------------------------------
+
+INVALID_CHOICE = "That choice is not one of the available choices."
+
+
+@pytest.mark.parametrize(
+    ("name", "query"),
+    [
+        ("recruiter_create", ""),
+        ("role_create", ""),
+        ("role_create", "?recruiter={recruiter}"),
+        ("follow_up_create", ""),
+        ("follow_up_create", "?recruiter={recruiter}"),
+    ],
+)
+def test_create_forms_offer_only_own_rows(client_in, mine, theirs, name, query):
+    url = reverse(name) + query.format(recruiter=theirs["recruiter"].pk)
+    response = client_in.get(url)
+    assert response.status_code == 200
+    assert "Northwind Talent" in response.content.decode()
+    assert_not_shown(response)
+
+
+def test_edit_forms_offer_only_own_rows(client_in, mine, theirs):
+    for name, row in [
+        ("recruiter_detail", "recruiter"),
+        ("recruiter_edit", "recruiter"),
+        ("role_edit", "role"),
+        ("interaction_edit", "interaction"),
+        ("follow_up_edit", "follow_up"),
+    ]:
+        response = client_in.get(reverse(name, args=[mine[row].pk]))
+        assert response.status_code == 200
+        assert_not_shown(response)
+
+
+def test_recruiter_form_refuses_another_users_firm(client_in, mine, theirs):
+    before = all_rows()
+    data = {**RECRUITER_DATA, "firm": theirs["firm"].pk}
+
+    response = client_in.post(reverse("recruiter_create"), data)
+    assert response.status_code == 200
+    assert INVALID_CHOICE in response.context["form"].errors["firm"][0]
+
+    response = client_in.post(reverse("recruiter_edit", args=[mine["recruiter"].pk]), data)
+    assert response.status_code == 200
+    assert INVALID_CHOICE in response.context["form"].errors["firm"][0]
+
+    assert all_rows() == before
+
+
+@pytest.mark.parametrize(("field", "row"), [("recruiter", "recruiter"), ("employer", "firm")])
+def test_role_form_refuses_another_users_rows(client_in, mine, theirs, field, row):
+    before = all_rows()
+    data = {**ROLE_DATA, field: theirs[row].pk}
+
+    response = client_in.post(reverse("role_create"), data)
+    assert response.status_code == 200
+    assert INVALID_CHOICE in response.context["form"].errors[field][0]
+
+    response = client_in.post(reverse("role_edit", args=[mine["role"].pk]), data)
+    assert response.status_code == 200
+    assert INVALID_CHOICE in response.context["form"].errors[field][0]
+
+    assert all_rows() == before
+
+
+@pytest.mark.parametrize(("field", "row"), [("recruiter", "recruiter"), ("role", "role")])
+def test_follow_up_form_refuses_another_users_rows(client_in, mine, theirs, field, row):
+    before = all_rows()
+    data = {**FOLLOW_UP_DATA, field: theirs[row].pk}
+
+    response = client_in.post(reverse("follow_up_create"), data)
+    assert response.status_code == 200
+    assert INVALID_CHOICE in response.context["form"].errors[field][0]
+    assert all_rows() == before
+
+
+def test_quick_log_refuses_another_users_role(client_in, mine, theirs, htmx_headers):
+    before = all_rows()
+    url = reverse("log_interaction", args=[mine["recruiter"].pk])
+    data = {**INTERACTION_DATA, "role": theirs["role"].pk}
+
+    response = client_in.post(url, data)
+    assert response.status_code == 422
+    assert INVALID_CHOICE in response.context["form"].errors["role"][0]
+    response = client_in.post(url, data, headers=htmx_headers)
+    assert response.status_code == 200
+    assert INVALID_CHOICE in response.content.decode()
+
+    assert all_rows() == before
+
+
+def test_interaction_edit_refuses_another_users_role(client_in, mine, theirs):
+    before = all_rows()
+    url = reverse("interaction_edit", args=[mine["interaction"].pk])
+
+    response = client_in.post(url, {**INTERACTION_DATA, "role": theirs["role"].pk})
+    assert response.status_code == 200
+    assert INVALID_CHOICE in response.context["form"].errors["role"][0]
+    assert all_rows() == before
+
+
+# Lists and search -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    # The dashboard ("home") lists only what a rule flags: tests/dashboard/ covers it.
+    "name",
+    ["recruiter_list", "firm_list", "role_board", "follow_up_list"],
+)
+def test_list_pages_show_only_own_rows(client_in, mine, theirs, name):
+    response = client_in.get(reverse(name))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert any(my_name in content for my_name in MY_NAMES)
+    assert_not_shown(response)
+
+
+@pytest.mark.parametrize("name", ["home", "recruiter_list", "firm_list", "role_board"])
+def test_list_pages_of_a_new_user_show_nothing_of_others(client_in, theirs, name):
+    response = client_in.get(reverse(name))
+    assert response.status_code == 200
+    assert_not_shown(response)
+
+
+@pytest.mark.parametrize("q", ["Zebulon", "othercorp", "quantum", "zeb@othercorp.example"])
+def test_search_finds_nothing_of_another_user(client_in, mine, theirs, htmx_headers, q):
+    response = client_in.get(reverse("recruiter_list"), {"q": q})
+    assert response.status_code == 200
+    assert list(response.context["recruiters"]) == []
+    not_the_query = [name for name in THEIR_NAMES if name.lower() != q.lower()]
+    assert_not_shown(response, not_the_query)
+
+    headers = {**htmx_headers, "HX-Target": "recruiter-results"}
+    response = client_in.get(reverse("recruiter_list"), {"q": q}, headers=headers)
+    assert_not_shown(response, not_the_query)
+    assert "No recruiter matches" in response.content.decode()
+
+
+def test_search_matching_both_users_shows_only_own(client_in, mine, theirs):
+    response = client_in.get(reverse("recruiter_list"), {"q": "fintech"})
+    assert list(response.context["recruiters"]) == [mine["recruiter"]]
+    assert_not_shown(response)
+
+
+def test_filter_by_another_users_firm_shows_nothing(client_in, mine, theirs):
+    response = client_in.get(reverse("recruiter_list"), {"firm": theirs["firm"].pk})
+    assert response.status_code == 200
+    assert list(response.context["recruiters"]) == []
+    assert_not_shown(response)
+
+
+@pytest.mark.parametrize("firm", ["²", "99999999999999999999999", "-1", "1e3"])
+def test_filter_by_a_malformed_firm_id_is_ignored(client_in, mine, firm):
+    response = client_in.get(reverse("recruiter_list"), {"firm": firm})
+    assert response.status_code == 200
