@@ -1,8 +1,11 @@
 """Forms. Every choice of a related row offers only the owner's rows."""
 
+from zoneinfo import available_timezones
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
 from recruiters.models import Firm, FollowUp, Interaction, Profile, Recruiter, Role
@@ -199,10 +202,76 @@ class LoginForm(AuthenticationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    """The settings page: the search itself and the thresholds of the two-way-street rules."""
+
+    # Upper bounds that keep a threshold meaningful; every one is at least 1.
+    THRESHOLD_LIMITS = {
+        "silence_days_agency": 365,
+        "silence_days_in_house": 365,
+        "silence_days_retained": 365,
+        "silence_days_contract": 365,
+        "dormant_after_days": 730,
+        "one_sided_window_days": 365,
+        "feedback_business_days": 20,
+        "pitch_answer_days": 30,
+        "check_in_days": 365,
+    }
+    search_paused = forms.BooleanField(
+        label="My search is paused",
+        required=False,
+        help_text="Recruiters who hold an active submission are then owed an update.",
+    )
+    time_zone = forms.ChoiceField(
+        choices=[(zone, zone) for zone in sorted(available_timezones())],
+        error_messages={
+            "invalid_choice": "“%(value)s” is not a time zone Callback knows, e.g. Europe/London."
+        },
+    )
+
     class Meta:
         model = Profile
-        fields = ["time_zone", "purpose_statement", "target_roles", "confidential_search"]
+        fields = [
+            "time_zone",
+            "purpose_statement",
+            "target_roles",
+            "confidential_search",
+            "silence_days_agency",
+            "silence_days_in_house",
+            "silence_days_retained",
+            "silence_days_contract",
+            "dormant_after_days",
+            "check_in_days",
+            "one_sided_window_days",
+            "feedback_business_days",
+            "pitch_answer_days",
+        ]
+        labels = {
+            "silence_days_agency": "Agency recruiters silent after (days)",
+            "silence_days_in_house": "In-house recruiters silent after (days)",
+            "silence_days_retained": "Retained search silent after (days)",
+            "silence_days_contract": "Contract staffing silent after (days)",
+            "dormant_after_days": "Dormant after no contact for (days)",
+            "one_sided_window_days": "Window for one-sided relationships (days)",
+            "feedback_business_days": "Feedback owed after an interview (business days)",
+            "pitch_answer_days": "Answer a pitch within (days)",
+        }
         widgets = {
             "purpose_statement": forms.Textarea(attrs={"rows": 3}),
             "target_roles": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["search_paused"].initial = self.instance.search_paused_at is not None
+        for name, maximum in self.THRESHOLD_LIMITS.items():
+            field = self.fields[name]
+            field.validators += [MinValueValidator(1), MaxValueValidator(maximum)]
+            field.widget.attrs.update(min=1, max=maximum)
+
+    def save(self, commit=True):
+        paused = self.cleaned_data["search_paused"]
+        if not paused:
+            self.instance.search_paused_at = None
+        elif self.instance.search_paused_at is None:
+            self.instance.search_paused_at = timezone.now()
+        return super().save(commit)

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
-from recruiters import dashboard, selectors, services
+from recruiters import dashboard, rules, selectors, services
 from recruiters.forms import (
     FirmForm,
     FollowUpForm,
@@ -304,18 +304,36 @@ def role_board(request):
     return render(request, "recruiters/role_board.html", context)
 
 
-class RoleCreate(OwnedCreateView):
+def warn_of_double_submission(request, role):
+    """Article 003: warn when a second recruiter submits you to the same employer."""
+    for other in rules.submission_clashes(role):
+        messages.warning(
+            request,
+            f"Double submission: {other.recruiter} already submitted you to {role.employer} "
+            f"on {other.submitted_on:%-d %b %Y} ({other.title}). Make sure only one recruiter "
+            "represents you there.",
+        )
+
+
+class RoleFormMixin:
+    form_class = RoleForm
+    success_url = reverse_lazy("role_board")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if {"submitted_on", "employer", "recruiter"} & set(form.changed_data):
+            warn_of_double_submission(self.request, self.object)
+        return response
+
+
+class RoleCreate(RoleFormMixin, OwnedCreateView):
     model = Role
     cancel_url = reverse_lazy("role_board")
-    form_class = RoleForm
-    success_url = reverse_lazy("role_board")
 
 
-class RoleUpdate(OwnedUpdateView):
+class RoleUpdate(RoleFormMixin, OwnedUpdateView):
     delete_url_name = "role_delete"
     model = Role
-    form_class = RoleForm
-    success_url = reverse_lazy("role_board")
 
 
 class RoleDelete(OwnedDeleteView):
@@ -328,7 +346,10 @@ def move_role(request, pk):
     role = selectors.owned_or_404(Role, request.user, pk)
     form = RoleStageForm(request.POST)
     if form.is_valid():
+        submitted_before = role.submitted_on
         services.move_role(role, stage=form.cleaned_data["stage"])
+        if role.submitted_on != submitted_before:
+            warn_of_double_submission(request, role)
     elif not request.htmx:
         messages.error(request, "Choose one of the stages.")
     if request.htmx:

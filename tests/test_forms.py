@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from recruiters.forms import ProfileForm
 from recruiters.models import Firm, FollowUp, Interaction, Profile, Recruiter, Role
 from tests.factories import make_firm, make_recruiter
 
@@ -241,15 +242,24 @@ def test_create_follow_up(client_in, user, recruiter):
 # Settings -------------------------------------------------------------------------------
 
 
+def settings_data(profile, **changes):
+    """The settings form as the page would post it, with `changes`."""
+    form = ProfileForm(instance=profile)
+    data = {name: form[name].value() for name in form.fields}
+    return {key: value for key, value in {**data, **changes}.items() if value not in (None, False)}
+
+
 def test_settings_with_an_unknown_time_zone_are_refused(client_in, user):
-    response = client_in.post(reverse("settings"), {"time_zone": "Mars/Olympus"})
+    response = client_in.post(
+        reverse("settings"), settings_data(user.profile, time_zone="Mars/Olympus")
+    )
     assert_refused(response, "“Mars/Olympus” is not a time zone Callback knows")
     user.profile.refresh_from_db()
     assert user.profile.time_zone == "UTC"
 
 
 def test_settings_are_saved(client_in, user):
-    data = {"time_zone": "Europe/Paris", "target_roles": "Staff engineer"}
+    data = settings_data(user.profile, time_zone="Europe/Paris", target_roles="Staff engineer")
     response = client_in.post(reverse("settings"), data)
     assert response.status_code == 302
     assert response["Location"] == reverse("settings")

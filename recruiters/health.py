@@ -1,0 +1,83 @@
+"""A recruiter's health: the figures on their page, and which rules fire for them now."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from statistics import median
+
+from recruiters import rules
+from recruiters.models import Interaction
+
+# What each recruiter rule is called on the recruiter page, in the order shown.
+RECRUITER_RULES = [
+    ("silent", "Silent", rules.silent_recruiters),
+    ("awaiting", "Awaiting their reply", rules.awaiting_reply),
+    ("one_sided", "One-sided", rules.one_sided),
+    ("update_owed", "You owe them an update", rules.updates_owed),
+    ("check_in", "Worth a check-in", rules.check_in_due),
+    ("dormant", "Dormant", rules.dormant_recruiters),
+]
+INTERACTION_RULES = [
+    ("feedback_owed", "Feedback owed to you", rules.feedback_owed),
+    ("pitch_answer", "You owe an answer", rules.unanswered_pitches),
+]
+
+
+@dataclass
+class ReplyStats:
+    asked: int
+    answered: int
+    median_reply: timedelta | None
+
+    @property
+    def response_rate(self):
+        return round(100 * self.answered / self.asked) if self.asked else None
+
+
+def reply_stats(interactions, since, now):
+    """How often and how fast a recruiter answers: of my questions (outbound, asking for a
+    reply) in (since, now], how many got an inbound interaction after them, and the median
+    time to the first one."""
+    timeline = sorted(
+        (i for i in interactions if i.occurred_at <= now), key=lambda i: i.occurred_at
+    )
+    outbound, inbound = Interaction.Direction.OUTBOUND, Interaction.Direction.INBOUND
+    asks = [
+        i for i in timeline if i.direction == outbound and i.expects_reply and i.occurred_at > since
+    ]
+    delays = []
+    for ask in asks:
+        reply = next(
+            (i for i in timeline if i.direction == inbound and i.occurred_at > ask.occurred_at),
+            None,
+        )
+        if reply:
+            delays.append(reply.occurred_at - ask.occurred_at)
+    return ReplyStats(len(asks), len(delays), median(delays) if delays else None)
+
+
+def firing_rules(recruiter, profile, now):
+    """[(key, label)] of the rules that fire for `recruiter` now: a fixed number of queries."""
+    firing = [
+        (key, label)
+        for key, label, rule in RECRUITER_RULES
+        if rule(profile, now).filter(pk=recruiter.pk).exists()
+    ]
+    firing += [
+        (key, label)
+        for key, label, rule in INTERACTION_RULES
+        if rule(profile, now).filter(recruiter=recruiter).exists()
+    ]
+    if rules.double_submissions(profile, now).filter(recruiter=recruiter).exists():
+        firing.append(("double_submission", "Double submission"))
+    return firing
+
+
+def recruiter_health(recruiter, profile, now, interactions):
+    """Everything the health card shows; `interactions` is the recruiter's loaded timeline."""
+    window_start = now - timedelta(days=profile.one_sided_window_days)
+    return {
+        "figures": rules.with_health(profile, now).get(pk=recruiter.pk),
+        "replies": reply_stats(interactions, window_start, now),
+        "firing": firing_rules(recruiter, profile, now),
+        "window_days": profile.one_sided_window_days,
+    }
