@@ -5,6 +5,7 @@ Every row has an `owner`. Query through `Model.objects.owned_by(user)` (or
 Database constraints hold what must never be stored, whatever code wrote the row.
 """
 
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -534,3 +535,103 @@ class Profile(models.Model):
     @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.time_zone)
+
+
+def new_calendar_token():
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """The private address of a user's iCalendar feed of open follow-ups."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"
+
+
+class DigestState(models.TextChoices):
+    CLAIMED = "claimed", "Claimed by a worker"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Nothing to send"
+
+
+class Digest(models.Model):
+    """One digest e-mail per user and period, claimed before sending, marked sent after.
+
+    The unique (user, period) constraint is what makes a digest go out at most once; a claim
+    older than the lease is taken over by a later sweep, so it is never lost either.
+    """
+
+    State = DigestState
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    period = models.CharField(max_length=20, help_text="2026-11-27 (daily) or 2026-W48 (weekly)")
+    state = models.CharField(max_length=10, choices=DigestState, default=DigestState.CLAIMED)
+    claimed_at = models.DateTimeField(default=timezone.now)
+    claimed_by = models.CharField(max_length=100, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    subject = models.CharField(max_length=200, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("user", "period", name="digest_once_per_user_and_period"),
+            choices_check("state", DigestState, "digest_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state="sent", sent_at__isnull=False) | ~Q(state="sent"),
+                name="digest_sent_has_sent_at",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "claimed_at"])]
+
+    def __str__(self):
+        return f"Digest {self.period} for {self.user}"
+
+
+class ImportJobState(models.TextChoices):
+    PREVIEW = "preview", "Waiting for confirmation"
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class ImportJob(OwnedModel):
+    """An uploaded file on its way in: parsed into a preview, confirmed, then applied at once.
+
+    `plan` holds the parsed rows and what will happen to each (JSON); large confirmed imports
+    are applied by a Celery task that moves `processed` towards `total` for the progress bar.
+    """
+
+    State = ImportJobState
+
+    kind = models.CharField(max_length=30)
+    filename = models.CharField(max_length=255)
+    state = models.CharField(max_length=10, choices=ImportJobState, default=ImportJobState.PREVIEW)
+    plan = models.JSONField(default=dict)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            choices_check("state", ImportJobState, "importjob_state_valid"),
+            models.CheckConstraint(
+                condition=Q(processed__lte=F("total")), name="importjob_progress_bounded"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} import of {self.filename}"
+
+    @property
+    def percent(self):
+        return round(100 * self.processed / self.total) if self.total else 0

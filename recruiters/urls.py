@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from recruiters import views
 
@@ -7,6 +7,9 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("home/", views.home, name="home"),
     path("settings/", views.settings_page, name="settings"),
+    path("imports/", include("recruiters.imports.urls")),
+    path("export/", include("recruiters.exports.urls")),
+    path("digest/", include("recruiters.digests.urls")),
     path("recruiters/", views.recruiter_list, name="recruiter_list"),
     path("recruiters/new/", views.RecruiterCreate.as_view(), name="recruiter_create"),
     path("recruiters/<int:pk>/", views.recruiter_detail, name="recruiter_detail"),

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
@@ -26,6 +27,7 @@ from recruiters.forms import (
     SnoozeForm,
     TierForm,
 )
+from recruiters.health import recruiter_health
 from recruiters.models import Firm, FollowUp, Interaction, Recruiter, Role
 
 
@@ -164,11 +166,14 @@ def recruiter_list(request):
 
 
 def recruiter_page(recruiter, form):
-    """What the recruiter page shows: the timeline, roles, follow-ups and the quick log."""
+    """What the recruiter page shows: the timeline and health, roles, follow-ups, quick log."""
+    interactions = list(selectors.timeline(recruiter))
+    profile = recruiter.owner.profile
     return {
         "recruiter": recruiter,
         "form": form,
-        "interactions": selectors.timeline(recruiter),
+        "interactions": interactions,
+        "health": recruiter_health(recruiter, profile, timezone.now(), interactions),
         "roles": recruiter.roles.select_related("employer"),
         "follow_ups": selectors.open_follow_ups(recruiter.owner).filter(recruiter=recruiter),
     }

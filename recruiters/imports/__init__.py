@@ -1,0 +1,1 @@
+"""Bringing data in: LinkedIn, vCard, Google Contacts, iCalendar and CSV files."""
