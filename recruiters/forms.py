@@ -15,14 +15,20 @@ class OwnedModelForm(forms.ModelForm):
     """A ModelForm whose related-row choices are limited to `owner`'s rows.
 
     A forged id of another user's row is then an ordinary "select a valid choice" error.
+    `empty_labels` names the "nothing chosen" option of optional choices, field by field.
     """
+
+    empty_labels = {}
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
         self.owner = owner
-        for field in self.fields.values():
+        for name, field in self.fields.items():
             if isinstance(field, forms.ModelChoiceField):
                 field.queryset = field.queryset.filter(owner=owner)
+                field.empty_label = self.empty_labels.get(name, "—")
+            elif name in self.empty_labels:  # a choice field that may stay blank
+                field.choices = [("", self.empty_labels[name]), *field.choices[1:]]
 
     def save(self, commit=True):
         self.instance.owner = self.owner
@@ -51,6 +57,8 @@ class FirmForm(OwnedModelForm):
 
 
 class RecruiterForm(OwnedModelForm):
+    empty_labels = {"firm": "No firm"}
+
     class Meta:
         model = Recruiter
         fields = [
@@ -83,16 +91,22 @@ class RecruiterForm(OwnedModelForm):
 
 
 class RoleForm(OwnedModelForm):
+    empty_labels = {
+        "employer": "Not known yet",
+        "recruiter": "None (I applied directly)",
+        "work_mode": "Not known",
+    }
+
     class Meta:
         model = Role
         fields = [
             "title",
+            "stage",
             "employer",
             "recruiter",
-            "stage",
+            "currency",
             "compensation_min",
             "compensation_max",
-            "currency",
             "location",
             "work_mode",
             "link",
@@ -117,6 +131,8 @@ class RoleStageForm(forms.Form):
 
 class InteractionForm(OwnedModelForm):
     """The quick log on a recruiter's page: the recruiter is given, not chosen."""
+
+    empty_labels = {"role": "No particular role", "value": "Nothing in particular"}
 
     class Meta:
         model = Interaction
@@ -149,6 +165,8 @@ class InteractionForm(OwnedModelForm):
 
 
 class FollowUpForm(OwnedModelForm):
+    empty_labels = {"recruiter": "Nobody in particular", "role": "No particular role"}
+
     class Meta:
         model = FollowUp
         fields = ["title", "owed_by", "recruiter", "role", "due_at", "notes"]

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from recruiters import rules
@@ -119,10 +120,7 @@ def rule_obligations(profile, now):
             FollowUp(
                 owed_by=FollowUp.OwedBy.ME,
                 title=f"Update {recruiter} on your search",
-                notes="; ".join(f"{what} {local_day(when, profile)}" for when, what in events)
-                + f". {recruiter} holds {recruiter.open_role_count} open role"
-                + ("s" if recruiter.open_role_count > 1 else "")
-                + " with you.",
+                notes=update_note(recruiter, events, profile),
                 recruiter=recruiter,
                 due_at=events[0][0],
                 rule=FollowUp.Rule.UPDATE_OWED,
@@ -137,11 +135,18 @@ def rule_obligations(profile, now):
 def update_events(recruiter, profile):
     """[(when, what)] that a recruiter from rules.updates_owed has not been told, oldest first."""
     events = [
-        (recruiter.accepted_elsewhere_at, "You accepted an offer elsewhere"),
-        (recruiter.interview_elsewhere_at, "You interviewed elsewhere"),
-        (profile.search_paused_at if recruiter.paused_owed else None, "You paused your search"),
+        (recruiter.accepted_elsewhere_at, "you accepted an offer elsewhere"),
+        (recruiter.interview_elsewhere_at, "you interviewed elsewhere"),
+        (profile.search_paused_at if recruiter.paused_owed else None, "you paused your search"),
     ]
     return sorted((when, what) for when, what in events if when is not None)
+
+
+def update_note(recruiter, events, profile):
+    """ "You accepted an offer elsewhere 22 Nov. Dana holds 1 open role with you." """
+    news = "; ".join(f"{what} {local_day(when, profile)}" for when, what in events)
+    roles = f"{recruiter.open_role_count} open role{pluralize(recruiter.open_role_count)}"
+    return f"{news[0].upper()}{news[1:]}. {recruiter} holds {roles} with you."
 
 
 def local_day(moment, profile):

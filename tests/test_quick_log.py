@@ -96,3 +96,17 @@ def test_role_choices_are_the_recruiters_own_roles(client_in, user):
 def test_get_is_not_allowed(client_in, user):
     recruiter = make_recruiter(user)
     assert client_in.get(reverse("log_interaction", args=[recruiter.pk])).status_code == 405
+
+
+def test_htmx_log_also_refreshes_the_health_card(client_in, user, htmx_headers):
+    recruiter = make_recruiter(user)
+
+    response = client_in.post(
+        reverse("log_interaction", args=[recruiter.pk]),
+        payload(direction="outbound", kind="check_in", value="referral"),
+        headers=htmx_headers,
+    )
+
+    html = response.content.decode()
+    assert '<section class="card health" id="health" hx-swap-oob="true">' in html
+    assert "1 given, 0 received" in html
