@@ -13,7 +13,8 @@ in-house recruiters behave differently; 002 communication is a two-way street; 0
 submissions and working with several recruiters; 004 invest / maintain / dormant.
 """
 
-from datetime import datetime, time, timedelta
+import functools
+from datetime import UTC, datetime, time, timedelta
 
 from django.db.models import (
     Case,
@@ -39,6 +40,19 @@ DOUBLE_SUBMISSION_DAYS = 183  # "within 6 months"
 ONE_SIDED_MIN_TOUCHES = 3
 ONE_SIDED_RATIO = 3  # at most one reply for every three touches
 ONE_WAY_VALUE_MIN = 2  # valuable touches one way, with none the other way
+LONG_AGO = datetime(1900, 1, 1, tzinfo=UTC)
+
+
+def evaluated_in_utc(rule):
+    """Rules count elapsed time: "90 days" is 90 x 24 hours, whatever zone `now` is written
+    in. Python subtracts days on the wall clock of an aware datetime's zone (so across a DST
+    change 90 days would be 90 x 24 h +- 1 h): evaluate every rule at `now` in UTC."""
+
+    @functools.wraps(rule)
+    def at_utc(profile, now):
+        return rule(profile, now.astimezone(UTC))
+
+    return at_utc
 
 
 # Shared building blocks -------------------------------------------------------------------
@@ -91,6 +105,7 @@ def silence_threshold_days(profile):
     )
 
 
+@evaluated_in_utc
 def with_health(profile, now):
     """The owner's recruiters, annotated with the figures every recruiter rule reads.
 
@@ -138,6 +153,7 @@ def with_health(profile, now):
 # Recruiter rules ---------------------------------------------------------------------------
 
 
+@evaluated_in_utc
 def silent_recruiters(profile, now):
     """Silent recruiter (DESIGN.md; articles 000 and 002).
 
@@ -172,6 +188,7 @@ def silent_recruiters(profile, now):
     )
 
 
+@evaluated_in_utc
 def dormant_recruiters(profile, now):
     """Dormant recruiter (DESIGN.md; article 004): no contact either way for
     `profile.dormant_after_days` days or more (default 90): last_contact_at <= now - 90 days.
@@ -181,6 +198,7 @@ def dormant_recruiters(profile, now):
     return with_health(profile, now).filter(last_contact_at__lte=cutoff).order_by("last_contact_at")
 
 
+@evaluated_in_utc
 def check_in_due(profile, now):
     """Check-in worth making (article 004: invest in the few relationships that matter):
     an "invest" recruiter with no contact either way for `profile.check_in_days` days or more
@@ -194,6 +212,7 @@ def check_in_due(profile, now):
     )
 
 
+@evaluated_in_utc
 def awaiting_reply(profile, now):
     """Awaiting reply (DESIGN.md; article 002): an outbound interaction that asked something
     (expects_reply) with no inbound interaction from that recruiter strictly after it.
@@ -206,6 +225,7 @@ def awaiting_reply(profile, now):
     )
 
 
+@evaluated_in_utc
 def one_sided(profile, now):
     """One-sided relationship (DESIGN.md; articles 000 and 002), over the rolling window
     (default 90 days, ending at `now`). Any of:
@@ -243,6 +263,7 @@ def one_sided(profile, now):
     )
 
 
+@evaluated_in_utc
 def updates_owed(profile, now):
     """You owe an update (DESIGN.md; article 002: tell recruiters about other interviews,
     offers and acceptances instead of going dark).
@@ -254,13 +275,12 @@ def updates_owed(profile, now):
     - you paused your search (profile.search_paused_at);
     - you had an interview with another recruiter, within the rolling window.
 
-    Annotates last_update_at and update_owed_since (the first such event).
+    Annotates last_update_at (your last status update to them), accepted_elsewhere_at and
+    interview_elsewhere_at (the latest such event since it, or None) and paused_owed.
     """
     window_start = now - timedelta(days=profile.one_sided_window_days)
     last_update = _latest(_touches(now, direction=OUTBOUND, kind=Interaction.Kind.STATUS_UPDATE))
-    since_update = Coalesce(
-        OuterRef("last_update_at"), Value(datetime.min.replace(tzinfo=now.tzinfo))
-    )
+    since_update = Coalesce(OuterRef("last_update_at"), Value(LONG_AGO))
     accepted_elsewhere = (
         Role.objects.owned_by(profile.user)
         .filter(stage=Role.Stage.ACCEPTED, stage_changed_at__lte=now)
@@ -276,8 +296,8 @@ def updates_owed(profile, now):
     paused_at = profile.search_paused_at
     paused_since = paused_at if paused_at is not None and paused_at <= now else None
     events = [
-        Subquery(accepted_elsewhere.order_by("stage_changed_at").values("stage_changed_at")[:1]),
-        Subquery(interviews_elsewhere.order_by("occurred_at").values("occurred_at")[:1]),
+        Subquery(accepted_elsewhere.order_by("-stage_changed_at").values("stage_changed_at")[:1]),
+        Subquery(interviews_elsewhere.order_by("-occurred_at").values("occurred_at")[:1]),
     ]
     pause_owed = Value(False)
     if paused_since is not None:
@@ -313,6 +333,7 @@ def business_day_offset(iso_weekday, business_days):
     return offset
 
 
+@evaluated_in_utc
 def feedback_owed(profile, now):
     """Feedback owed (DESIGN.md; article 002: recruiters must give feedback after every
     interview).
@@ -360,6 +381,7 @@ def feedback_due_at(interview, profile):
     return datetime.combine(local.date() + timedelta(days=offset), time(0), tzinfo=zone)
 
 
+@evaluated_in_utc
 def unanswered_pitches(profile, now):
     """You owe an answer (DESIGN.md; article 002): an inbound role pitch with nothing outbound
     to that recruiter after it, for `profile.pitch_answer_days` days or more (default 2):
@@ -384,6 +406,7 @@ def unanswered_pitches(profile, now):
 # Role and follow-up rules ------------------------------------------------------------------
 
 
+@evaluated_in_utc
 def double_submissions(profile, now):
     """Double submission (DESIGN.md; article 003: work with several recruiters, ethically).
 
@@ -427,7 +450,7 @@ def double_submissions(profile, now):
 def submission_clashes(role):
     """Other recruiters' submissions to `role`'s employer within 6 months of it: the warning
     shown when a second submission is logged (article 003)."""
-    if not (role.employer_id and role.submitted_on):
+    if not (role.employer_id and role.recruiter_id and role.submitted_on):
         return Role.objects.none()
     window = timedelta(days=DOUBLE_SUBMISSION_DAYS)
     return (
@@ -461,12 +484,14 @@ def _pending(profile):
     )
 
 
+@evaluated_in_utc
 def overdue_follow_ups(profile, now):
     """Overdue follow-up (DESIGN.md): an open follow-up past its due time (a snoozed one past
     the end of its snooze): effective due < now."""
     return _pending(profile).filter(current_due_at__lt=now).order_by("current_due_at")
 
 
+@evaluated_in_utc
 def due_today_follow_ups(profile, now):
     """Follow-ups due from `now` to the end of the user's local day."""
     tomorrow = now.astimezone(profile.zone).date() + timedelta(days=1)

@@ -77,7 +77,7 @@ def rule_obligations(profile, now):
     - an answer owed by me to a recruiter's pitches (rules.unanswered_pitches): one per
       recruiter and first unanswered pitch;
     - an update owed by me to a recruiter with an active submission (rules.updates_owed):
-      one per recruiter and last status update given, so a new one is due after each update.
+      one per recruiter and latest piece of news they have not been told.
     """
     owed = []
     for interview in rules.feedback_owed(profile, now):
@@ -124,7 +124,8 @@ def rule_obligations(profile, now):
                 recruiter=recruiter,
                 due_at=events[0][0],
                 rule=FollowUp.Rule.UPDATE_OWED,
-                rule_key=f"{recruiter.pk}:{recruiter.last_update_at or 'never'}",
+                # Keyed by the latest news: news after a dismissed one is owed again.
+                rule_key=f"{recruiter.pk}:{events[-1][0].isoformat()}",
             )
         )
     for follow_up in owed:
@@ -158,10 +159,14 @@ def sync_rule_follow_ups(profile, now=None):
     """Create the follow-ups the rules imply, exactly once; close those whose cause is gone.
 
     Exactly once is the database's job: a unique constraint on (owner, rule, rule_key) makes
-    a second run, a retry or a concurrent sweep insert nothing. A follow-up the user dismissed
+    a second run, a retry or a concurrent sweep insert nothing; a lock on the user's profile
+    row makes concurrent syncs of one user take turns. A follow-up the user dismissed
     or finished stays so while its cause lasts. Returns (created, closed) counts.
     """
     now = now or timezone.now()
+    # One sync per user at a time (the lock lasts until commit), so the counts are exact
+    # even when a sweep and a page view sync the same user together.
+    Profile.objects.select_for_update().filter(pk=profile.pk).first()
     owed = rule_obligations(profile, now)
     before = FollowUp.objects.owned_by(profile.user).exclude(rule="").count()
     FollowUp.objects.bulk_create(owed, ignore_conflicts=True)
