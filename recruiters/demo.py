@@ -9,9 +9,11 @@ rule of DESIGN.md has something to show. The story lines, by recruiter:
   in, referrals and intel out; a live submission to Fernway.
 - Marcus Webb (agency): silent. Ledgerly is at the interviewing stage, his last message was
   14 days ago and three chasers (asking for a reply) have gone out since.
-- Chloe Hart: they ignore you (5 outbound, 1 inbound in 90 days). Dan Okafor: you ignore
-  them (5 inbound pitches, nothing outbound), value flowing one way only.
-- Rachel Osei (in-house, Greenfield Health): panel interview 10 days ago, no feedback since.
+- Chloe Hart: they ignore you (5 outbound, 1 inbound in 90 days), and silent on a question
+  of two months ago. Dan Okafor: you ignore them (5 inbound pitches, nothing outbound).
+  Several others give more value than they get (one-sided by value): the dashboard says so.
+- Rachel Osei (in-house, Greenfield Health): panel interview 12 days ago, no feedback since
+  (feedback owed), and silent past the in-house threshold of 10 days.
 - Aisha Bello (retained): a role pitch 3 days ago, still unanswered.
 - Gary Pindar (contract): a contract accepted 6 days ago, and an offer from Quayside Bank
   (Ben Carter) 2 days ago, while Priya, Tom and Marcus still hold active submissions.
@@ -241,8 +243,8 @@ HISTORY = {  # recruiter: [(days ago, direction, kind, channel, value carried, r
         (33,  OUT, "submission",         "email",     "",              "greenfield", "Applied for Principal Engineer, Data."),
         (25,  IN,  "interview",          "call",      "",              "greenfield", "Screening call: motivation, salary expectations, notice period."),
         (23,  IN,  "interview_feedback", "email",     "feedback",      "greenfield", "Through to the panel; the hiring manager liked my data-mesh answer."),
-        (10,  IN,  "interview",          "video",     "",              "greenfield", "Panel interview: architecture deep-dive and a stakeholder scenario."),
-        (9,   OUT, "check_in",           "email",     "",              "greenfield", "Thank-you note to the panel."),
+        (12,  IN,  "interview",          "video",     "",              "greenfield", "Panel interview: architecture deep-dive and a stakeholder scenario."),
+        (11,  OUT, "check_in",           "email",     "",              "greenfield", "Thank-you note to the panel."),
     ],
     "ben": [
         (47,  IN,  "outreach",           "linkedin",  "role_lead",     "quayside", "Quayside Bank is hiring a Staff Backend Engineer. Interested?"),
@@ -422,7 +424,7 @@ def fill_account(user, *, now, rng):
             title=title,
             recruiter=recruiters.get(recruiter),
             role=roles.get(role),
-            due_at=day(due, hour=23 if due == 0 else 9),  # due today: late, so still ahead
+            due_at=later_today(now, zone) if due == 0 else day(due, hour=9),
             state=state,
         )
         if state == FollowUp.State.SNOOZED:
@@ -457,6 +459,12 @@ def fill_account(user, *, now, rng):
     for role in roles.values():
         role.stage_changed_at = role.updated_at
     Role.objects.bulk_update(roles.values(), ["stage_changed_at"])
+
+
+def later_today(now, zone):
+    """Halfway from `now` to local midnight: due today, whenever the demo is loaded."""
+    midnight = datetime.combine(now.astimezone(zone).date() + timedelta(days=1), time(0), zone)
+    return now + (midnight - now) / 2
 
 
 def domain(firm_name):

@@ -49,8 +49,8 @@ def evaluated_in_utc(rule):
     change 90 days would be 90 x 24 h +- 1 h): evaluate every rule at `now` in UTC."""
 
     @functools.wraps(rule)
-    def at_utc(profile, now):
-        return rule(profile, now.astimezone(UTC))
+    def at_utc(profile, now, *args):
+        return rule(profile, now.astimezone(UTC), *args)
 
     return at_utc
 
@@ -106,8 +106,10 @@ def silence_threshold_days(profile):
 
 
 @evaluated_in_utc
-def with_health(profile, now):
-    """The owner's recruiters, annotated with the figures every recruiter rule reads.
+def with_health(profile, now, *figures):
+    """The owner's recruiters, annotated with the named figures (all of them if none named).
+
+    Each figure is a subquery per recruiter, so a rule names only those it reads.
 
     last_inbound_at, last_outbound_at, last_contact_at, first_contact_at; open_role_count
     (roles submitted, interviewing or at offer); awaiting_reply_since (the first outbound
@@ -127,27 +129,33 @@ def with_health(profile, now):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return (
-        Recruiter.objects.owned_by(profile.user)
-        .select_related("firm")
-        .annotate(
-            last_inbound_at=_latest(_touches(now, direction=INBOUND)),
-            last_outbound_at=_latest(_touches(now, direction=OUTBOUND)),
-            last_contact_at=_latest(_touches(now)),
-            first_contact_at=_earliest(_touches(now)),
-            awaiting_reply_since=_earliest(open_asks),
-            open_role_count=Coalesce(Subquery(open_roles, output_field=IntegerField()), 0),
-            inbound_in_window=_count(_touches(now, direction=INBOUND, **in_window)),
-            outbound_in_window=_count(_touches(now, direction=OUTBOUND, **in_window)),
-            value_received_in_window=_count(
-                _touches(now, direction=INBOUND, **in_window).exclude(value="")
-            ),
-            value_given_in_window=_count(
-                _touches(now, direction=OUTBOUND, **in_window).exclude(value="")
-            ),
-            silence_threshold=silence_threshold_days(profile),
-        )
-    )
+    expressions = {
+        "last_inbound_at": _latest(_touches(now, direction=INBOUND)),
+        "last_outbound_at": _latest(_touches(now, direction=OUTBOUND)),
+        "last_contact_at": _latest(_touches(now)),
+        "first_contact_at": _earliest(_touches(now)),
+        "awaiting_reply_since": _earliest(open_asks),
+        "open_role_count": Coalesce(Subquery(open_roles, output_field=IntegerField()), 0),
+        "inbound_in_window": _count(_touches(now, direction=INBOUND, **in_window)),
+        "outbound_in_window": _count(_touches(now, direction=OUTBOUND, **in_window)),
+        "value_received_in_window": _count(
+            _touches(now, direction=INBOUND, **in_window).exclude(value="")
+        ),
+        "value_given_in_window": _count(
+            _touches(now, direction=OUTBOUND, **in_window).exclude(value="")
+        ),
+        "silence_threshold": silence_threshold_days(profile),
+    }
+    chosen = {name: expressions[name] for name in figures or expressions}
+    return Recruiter.objects.owned_by(profile.user).select_related("firm").annotate(**chosen)
+
+
+WINDOW_COUNTS = (
+    "inbound_in_window",
+    "outbound_in_window",
+    "value_received_in_window",
+    "value_given_in_window",
+)
 
 
 # Recruiter rules ---------------------------------------------------------------------------
@@ -173,8 +181,9 @@ def silent_recruiters(profile, now):
         default=F("awaiting_reply_since"),
     )
     chasers = _touches(now, direction=OUTBOUND, occurred_at__gt=OuterRef("silent_since"))
+    figures = ("last_inbound_at", "first_contact_at", "awaiting_reply_since", "open_role_count")
     return (
-        with_health(profile, now)
+        with_health(profile, now, *figures, "silence_threshold")
         .annotate(silent_since=silent_since)
         .annotate(
             chasers_since=_count(chasers),
@@ -195,7 +204,11 @@ def dormant_recruiters(profile, now):
     Recruiters never contacted are not dormant: there is nothing to go quiet.
     """
     cutoff = now - timedelta(days=profile.dormant_after_days)
-    return with_health(profile, now).filter(last_contact_at__lte=cutoff).order_by("last_contact_at")
+    return (
+        with_health(profile, now, "last_contact_at")
+        .filter(last_contact_at__lte=cutoff)
+        .order_by("last_contact_at")
+    )
 
 
 @evaluated_in_utc
@@ -206,7 +219,7 @@ def check_in_due(profile, now):
     """
     cutoff = now - timedelta(days=profile.check_in_days)
     return (
-        with_health(profile, now)
+        with_health(profile, now, "last_contact_at")
         .filter(tier=Recruiter.Tier.INVEST, last_contact_at__lte=cutoff)
         .order_by("last_contact_at")
     )
@@ -219,7 +232,7 @@ def awaiting_reply(profile, now):
     Annotates awaiting_reply_since: the first such unanswered question.
     """
     return (
-        with_health(profile, now)
+        with_health(profile, now, "awaiting_reply_since")
         .filter(awaiting_reply_since__isnull=False)
         .order_by("awaiting_reply_since")
     )
@@ -247,7 +260,7 @@ def one_sided(profile, now):
         value_given_in_window__gte=ONE_WAY_VALUE_MIN, value_received_in_window=0
     )
     return (
-        with_health(profile, now)
+        with_health(profile, now, *WINDOW_COUNTS)
         .alias(
             they_ignore_you=Case(When(they_ignore_you, then=True), default=False),
             you_ignore_them=Case(When(you_ignore_them, then=True), default=False),
@@ -303,7 +316,7 @@ def updates_owed(profile, now):
     if paused_since is not None:
         pause_owed = Q(last_update_at__isnull=True) | Q(last_update_at__lt=paused_since)
     return (
-        with_health(profile, now)
+        with_health(profile, now, "open_role_count")
         .filter(open_role_count__gt=0)
         .annotate(last_update_at=last_update)
         .annotate(

@@ -167,19 +167,25 @@ def sync_rule_follow_ups(profile, now=None):
     # One sync per user at a time (the lock lasts until commit), so the counts are exact
     # even when a sweep and a page view sync the same user together.
     Profile.objects.select_for_update().filter(pk=profile.pk).first()
-    owed = rule_obligations(profile, now)
-    before = FollowUp.objects.owned_by(profile.user).exclude(rule="").count()
-    FollowUp.objects.bulk_create(owed, ignore_conflicts=True)
-    created = FollowUp.objects.owned_by(profile.user).exclude(rule="").count() - before
-    causes = {(follow_up.rule, follow_up.rule_key) for follow_up in owed}
-    pending = (
-        FollowUp.objects.owned_by(profile.user)
-        .exclude(rule="")
-        .filter(state__in=[FollowUp.State.OPEN, FollowUp.State.SNOOZED])
-        .values_list("pk", "rule", "rule_key")
+    owed = {(f.rule, f.rule_key): f for f in rule_obligations(profile, now)}
+    rule_made = FollowUp.objects.owned_by(profile.user).exclude(rule="")
+    known = set(
+        rule_made.filter(rule_key__in={key for _, key in owed}).values_list("rule", "rule_key")
     )
-    resolved = [pk for pk, rule, key in pending if (rule, key) not in causes]
-    closed = FollowUp.objects.filter(pk__in=resolved).update(
-        state=FollowUp.State.DONE, snoozed_until=None, closed_at=now, updated_at=now
-    )
+    missing = [f for cause, f in owed.items() if cause not in known]
+    if missing:
+        # ignore_conflicts: the unique constraint, not this code, is what guarantees "once".
+        FollowUp.objects.bulk_create(missing, ignore_conflicts=True)
+    pending = rule_made.filter(state__in=[FollowUp.State.OPEN, FollowUp.State.SNOOZED])
+    resolved = [
+        pk
+        for pk, *cause in pending.values_list("pk", "rule", "rule_key")
+        if tuple(cause) not in owed
+    ]
+    closed = 0
+    if resolved:
+        closed = FollowUp.objects.filter(pk__in=resolved).update(
+            state=FollowUp.State.DONE, snoozed_until=None, closed_at=now, updated_at=now
+        )
+    created = len(missing)
     return created, closed

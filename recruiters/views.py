@@ -232,7 +232,7 @@ def recruiter_action(request, pk, action):
     elif action in QUICK_TOUCHES:
         direction, summary = QUICK_TOUCHES[action]
         services.log_quick_touch(recruiter, direction=direction, summary=summary)
-        done = f"Logged: {summary.lower()}."
+        done = f"Logged “{summary}”."
     else:
         raise Http404("No such action.")
     if request.htmx:
