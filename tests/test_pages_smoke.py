@@ -45,6 +45,7 @@ PAGES = [
     ("follow_up_create", None),
     ("follow_up_edit", "follow_up"),
     ("password_change", None),
+    ("export", None),
 ]
 
 
