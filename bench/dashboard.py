@@ -251,7 +251,10 @@ def main():
         ]:
             print(f"  {name:<36}{value:>11}")
         if args.show_slowest:
-            print(f"\n  slowest query:\n  {slowest['sql']}")
+            ranked = sorted(queries, key=lambda q: float(q["time"]), reverse=True)
+            print("\n  slowest queries (seconds, first 160 characters):")
+            for query in ranked[:6]:
+                print(f"  {float(query['time']):.3f}  {query['sql'][:160]}")
     finally:
         user_id = user.pk
         user.delete()  # cascades to every row the user owns

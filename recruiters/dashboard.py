@@ -11,6 +11,8 @@ from django.utils import timezone
 from recruiters import rules, services
 from recruiters.models import FollowUp, Recruiter
 
+SECTION_LIMIT = 25  # items shown per section before "Show all"
+
 
 @dataclass
 class Dashboard:

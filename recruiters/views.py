@@ -52,7 +52,12 @@ def signup(request):
 def home(request):
     """The dashboard: what needs attention today, by the two-way-street rules."""
     board = dashboard.build(request.user.profile)
-    context = {"board": board, "now": board.now, "tiers": Recruiter.Tier.choices}
+    context = {
+        "board": board,
+        "now": board.now,
+        "tiers": Recruiter.Tier.choices,
+        "expanded": request.GET.get("all"),  # the section to show in full
+    }
     return render(request, "dashboard/dashboard.html", context)
 
 

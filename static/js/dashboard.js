@@ -5,9 +5,10 @@
   if (!board) return;
   const recount = () => {
     for (const section of board.querySelectorAll(".section")) {
-      const open = section.querySelectorAll("li.item:not(.done)").length;
+      const listed = section.querySelectorAll("li.item:not(.done)").length;
+      const open = Number(section.dataset.total) - Number(section.dataset.shown) + listed;
       section.querySelector(".count").textContent = open;
-      section.classList.toggle("cleared", open === 0);
+      section.classList.toggle("cleared", listed === 0);
     }
   };
   new MutationObserver(recount).observe(board, { childList: true, subtree: true });

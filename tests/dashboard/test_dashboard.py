@@ -664,3 +664,18 @@ def test_demo_shows_every_section_whenever_it_is_loaded(day, local_time):
 
     empty = [attribute for _, attribute in SECTIONS if not getattr(board, attribute)]
     assert empty == [], f"sections empty at {when:%a %Y-%m-%d %H:%M %Z}: {empty}"
+
+
+def test_a_long_section_shows_its_first_items_and_offers_them_all(client, user):
+    now = timezone.now()
+    for n in range(dashboard.SECTION_LIMIT + 5):
+        make_follow_up(user, title=f"Chore {n:02}", due_at=now - days(1) - timedelta(minutes=n))
+    client.force_login(user)
+
+    html = get_home(client)
+    assert len(items_of(html, "overdue")) == dashboard.SECTION_LIMIT
+    assert f"Show all {dashboard.SECTION_LIMIT + 5}" in html
+
+    html = client.get(reverse("home"), {"all": "overdue"}).content.decode()
+    assert len(items_of(html, "overdue")) == dashboard.SECTION_LIMIT + 5
+    assert "Show all" not in section_html(html, "overdue")

@@ -1,0 +1,229 @@
+"""The digest e-mail: the dashboard's sections, as an HTML and a plain-text message.
+
+The items are exactly the dashboard's: `recruiters.dashboard.build(profile, now)` makes the
+rule-made follow-ups current and evaluates every rule of recruiters.rules; nothing here
+re-derives a rule. Templates: templates/emails/digest.html, digest.txt, digest_subject.txt.
+Dates are shown in the user's time zone; links are absolute (settings.SITE_URL).
+"""
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from recruiters import dashboard
+from recruiters.digests import conf, tokens
+from recruiters.models import Profile
+
+# (attribute of dashboard.Dashboard, heading, explanation, item kind), in the dashboard's
+# order and with its words.
+SECTIONS = [
+    ("overdue", "Overdue", "Follow-ups past their due time.", "follow_up"),
+    ("due_today", "Due today", "Follow-ups due before midnight, your time.", "follow_up"),
+    (
+        "you_owe",
+        "You owe an update",
+        "Answers to pitches, and updates to recruiters who still hold an active submission: "
+        "communication is a two-way street.",
+        "follow_up",
+    ),
+    (
+        "feedback_owed",
+        "Feedback owed to you",
+        "Interviews with no feedback from the recruiter after the business days you allow.",
+        "follow_up",
+    ),
+    (
+        "silent",
+        "Silent recruiters",
+        "An open submission or question, and nothing back for longer than their threshold.",
+        "silent",
+    ),
+    (
+        "awaiting_reply",
+        "Awaiting their reply",
+        "You asked something; they have not answered yet.",
+        "awaiting",
+    ),
+    (
+        "one_sided",
+        "One-sided relationships",
+        "Over the rolling window, one side does the talking or the giving.",
+        "one-sided",
+    ),
+    (
+        "double_submissions",
+        "Double submissions",
+        "Two recruiters submitted you to the same employer within six months.",
+        "role",
+    ),
+    (
+        "check_ins",
+        "Worth a check-in",
+        "Relationships you invest in that have gone quiet.",
+        "check-in",
+    ),
+    ("dormant", "Gone dormant", "No contact either way for a long time.", "dormant"),
+]
+FOLLOW_UP_SECTIONS = ("overdue", "due_today", "you_owe", "feedback_owed")
+
+
+@dataclass
+class Item:
+    kind: str
+    obj: object
+    title: str
+    url: str
+    subtitle: str = ""
+    done_url: str = ""
+    snooze_url: str = ""
+    why: str = ""
+
+
+@dataclass
+class Section:
+    name: str
+    title: str
+    explanation: str
+    kind: str
+    items: list
+
+
+@dataclass
+class Composed:
+    """One digest, rendered: what the preview shows and what the e-mail carries."""
+
+    subject: str
+    text: str
+    html: str
+    board: dashboard.Dashboard
+    unsubscribe_url: str
+    sections: list = field(default_factory=list)
+
+    @property
+    def needs_attention(self):
+        return not self.board.is_empty
+
+
+def _plural(count, singular, plural=None):
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
+
+
+def subject_parts(counts):
+    """The subject's figures, e.g. ["3 follow-ups due", "2 recruiters silent"]."""
+    follow_ups = sum(counts[name] for name in FOLLOW_UP_SECTIONS)
+    parts = []
+    if follow_ups:
+        parts.append(_plural(follow_ups, "follow-up") + " due")
+    if counts["silent"]:
+        parts.append(_plural(counts["silent"], "recruiter") + " silent")
+    if counts["awaiting_reply"]:
+        parts.append(f"{counts['awaiting_reply']} awaiting a reply")
+    if counts["one_sided"]:
+        parts.append(_plural(counts["one_sided"], "one-sided relationship"))
+    if counts["double_submissions"]:
+        parts.append(_plural(counts["double_submissions"], "double submission"))
+    if counts["check_ins"] + counts["dormant"]:
+        parts.append(f"{counts['check_ins'] + counts['dormant']} to check in with")
+    return parts
+
+
+def _item(kind, obj):
+    if kind == "follow_up":
+        return Item(
+            kind,
+            obj,
+            obj.title,
+            tokens.absolute(reverse("follow_up_edit", args=[obj.pk])),
+            done_url=tokens.follow_up_url(obj, "done"),
+            snooze_url=tokens.follow_up_url(obj, "snooze"),
+        )
+    if kind == "role":
+        title = f"{obj.recruiter} submitted you to {obj.employer}"
+        return Item(kind, obj, title, tokens.absolute(reverse("role_edit", args=[obj.pk])))
+    firm = str(obj.firm) if obj.firm_id else ""
+    return Item(kind, obj, obj.name, tokens.absolute(obj.get_absolute_url()), subtitle=firm)
+
+
+def schedule_words(profile):
+    """How often the digest comes, in words: "daily at 08:00" or "every Monday at 08:00"."""
+    hour = f"{profile.digest_hour:02d}:00"
+    if profile.digest_frequency == Profile.DigestFrequency.DAILY:
+        return f"daily at {hour}"
+    if profile.digest_frequency == Profile.DigestFrequency.WEEKLY:
+        return f"every {profile.get_digest_weekday_display()} at {hour}"
+    return ""
+
+
+def compose(profile, now=None, *, test=False):
+    """Build the dashboard for `profile` at `now` and render the digest it makes."""
+    now = now or timezone.now()
+    board = dashboard.build(profile, now)
+    sections = [
+        Section(name, title, explanation, kind, [_item(kind, obj) for obj in getattr(board, name)])
+        for name, title, explanation, kind in SECTIONS
+    ]
+    context = {
+        "profile": profile,
+        "user": profile.user,
+        "board": board,
+        "now": now,
+        "sections": [section for section in sections if section.items],
+        "parts": subject_parts(board.counts),
+        "all_clear": board.is_empty,
+        "test": test,
+        "schedule": schedule_words(profile),
+        "window": profile.one_sided_window_days,
+        "dashboard_url": tokens.absolute(reverse("home")),
+        "settings_url": tokens.absolute(reverse("settings")),
+        "unsubscribe_url": tokens.unsubscribe_url(profile.user),  # the footer's and the header's
+        "snooze_days": conf.SNOOZE_DAYS,
+    }
+    with timezone.override(profile.zone):
+        for section in context["sections"]:
+            for item in section.items:
+                why = render_to_string("emails/_digest_why.txt", {**context, "item": item})
+                item.why = " ".join(why.split())
+        subject = " ".join(render_to_string("emails/digest_subject.txt", context).split())
+        context["subject"] = subject
+        text = render_to_string("emails/digest.txt", context)
+        html = render_to_string("emails/digest.html", context)
+    text = re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text)).strip() + "\n"
+    return Composed(subject[:200], text, html, board, context["unsubscribe_url"], sections)
+
+
+def recipient(user):
+    return user.email or user.get_username()
+
+
+def message_id(user_id, period):
+    """A Message-ID fixed per user and period: if a digest is ever delivered twice (see
+    docs/digests.md), both copies carry the same id and mail clients can tell."""
+    host = urlsplit(settings.SITE_URL).hostname or "callback.local"
+    return f"<digest.{user_id}.{period}@{host}>"
+
+
+def email(profile, composed, *, period=None, connection=None):
+    """The e-mail for `composed`: text and HTML parts, one-click unsubscribe (RFC 8058)."""
+    headers = {
+        "List-Unsubscribe": f"<{composed.unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+    }
+    if period:
+        headers["Message-ID"] = message_id(profile.user_id, period)
+        headers["X-Callback-Digest"] = period
+    message = EmailMultiAlternatives(
+        subject=composed.subject,
+        body=composed.text,
+        to=[recipient(profile.user)],
+        headers=headers,
+        connection=connection,
+    )
+    message.attach_alternative(composed.html, "text/html")
+    return message

@@ -1,0 +1,168 @@
+"""Digest pages: the preview, the test button, the settings block, and the e-mail's links.
+
+The links in a digest (done, snooze, unsubscribe) work without logging in: the signed token
+in the URL is the authorisation (recruiters.digests.tokens). A GET only shows what the link
+will do, with a button: mail scanners fetch links, and must not complete or unsubscribe
+anything. The POST does it. Those POSTs need no CSRF token: a forged request would have to
+know the token, and whoever knows it may use it anyway; RFC 8058's one-click unsubscribe
+(a POST with the body `List-Unsubscribe=One-Click`, sent by the mail provider) has none.
+"""
+
+import logging
+
+from celery import current_app
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from kombu.exceptions import OperationalError as BrokerError
+
+from recruiters.digests import conf, schedule, services, tokens
+from recruiters.digests import render as digest_render
+from recruiters.digests.forms import DigestSettingsForm
+from recruiters.digests.tasks import send_test_digest
+from recruiters.models import FollowUp, Profile
+
+log = logging.getLogger(__name__)
+
+# A broker that is down fails the publish fast: one retry, then the error.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+
+
+def preview(request):
+    """What the next digest will say, from the same templates as the e-mail."""
+    profile = request.user.profile
+    now = timezone.now()
+    composed = digest_render.compose(profile, now)
+    context = {
+        "composed": composed,
+        "profile": profile,
+        "next_slot": schedule.next_slot(profile, now),
+        "would_send": composed.needs_attention or profile.digest_when_all_clear,
+    }
+    return render(request, "digests/preview.html", context)
+
+
+@require_POST
+def send_test(request):
+    """Queue a test digest to the user; a broker that is down gets a clear message.
+
+    The click opens a broker connection of its own rather than borrowing a pooled one: a
+    rare action, and it then always talks to the broker that is configured now.
+    """
+    try:
+        with current_app.connection_for_write() as connection:
+            send_test_digest.apply_async(
+                (request.user.pk,),
+                connection=connection,
+                retry=True,
+                retry_policy=PUBLISH_RETRY_POLICY,
+            )
+    except (BrokerError, OSError):
+        log.warning("Could not queue a test digest for user %s", request.user.pk, exc_info=True)
+        messages.error(
+            request,
+            "The test digest could not be queued: Callback’s task queue is not reachable "
+            "right now. Nothing else is affected; try again in a few minutes.",
+        )
+    else:
+        messages.success(
+            request,
+            f"A test digest is on its way to {digest_render.recipient(request.user)}. "
+            "Your next real digest is unaffected.",
+        )
+    return redirect("digest_preview")
+
+
+@require_http_methods(["GET", "POST"])
+def digest_settings(request):
+    """The digest block of the settings page. htmx gets the block back; a plain POST goes
+    back to the settings page; GET (or an invalid plain POST) shows the block on its own."""
+    profile = request.user.profile
+    form = DigestSettingsForm(request.POST or None, instance=profile)
+    saved = False
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        saved = True
+        if not request.htmx:
+            messages.success(request, "Digest settings saved.")
+            return redirect("settings")
+    context = {"digest_form": form, "digest_saved": saved, "profile": profile}
+    status = 422 if form.is_bound and not saved else 200
+    template = "digests/_settings_form.html" if request.htmx else "digests/settings.html"
+    return render(request, template, context, status=status)
+
+
+def _link_page(request, context, status=200):
+    return render(request, "digests/link.html", context, status=status)
+
+
+def _bad_link(request, error):
+    if isinstance(error, tokens.ExpiredLink):
+        message = "This link has expired. Open Callback to see what needs attention now."
+        return _link_page(request, {"heading": "Link expired", "message": message}, 410)
+    message = "This link is not valid (perhaps it was cut short by your mail program)."
+    return _link_page(request, {"heading": "Link not valid", "message": message}, 400)
+
+
+@login_not_required
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def follow_up_link(request, action, token):
+    """A digest's "done" or "snooze 3 days" link: GET confirms, POST does it."""
+    if action not in tokens.FOLLOW_UP_ACTIONS:
+        return _bad_link(request, tokens.InvalidLink(action))
+    try:
+        payload = tokens.read(action, token)
+    except tokens.InvalidLink as error:
+        return _bad_link(request, error)
+    follow_up = (
+        FollowUp.objects.filter(pk=payload["f"], owner_id=payload["u"])
+        .select_related("owner__profile", "recruiter")
+        .first()
+    )
+    if follow_up is None:
+        message = "This follow-up no longer exists."
+        return _link_page(request, {"heading": "Nothing to do", "message": message}, 404)
+    verb = "Mark done" if action == "done" else f"Snooze {conf.SNOOZE_DAYS} days"
+    context = {"heading": follow_up.title, "follow_up": follow_up}
+    if request.method == "POST":
+        context["message"] = services.follow_up_link(follow_up, action)
+        context["done"] = True
+    else:
+        context["button"] = verb
+        context["message"] = (
+            f"{verb}: “{follow_up.title}”"
+            + (f" with {follow_up.recruiter}" if follow_up.recruiter_id else "")
+            + "?"
+        )
+    return _link_page(request, context)
+
+
+@login_not_required
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """The List-Unsubscribe URL and the footer link: GET confirms, POST (the button, or
+    RFC 8058's one-click POST from the mail provider) turns the digest off."""
+    try:
+        payload = tokens.read(tokens.UNSUBSCRIBE, token)
+    except tokens.InvalidLink as error:
+        return _bad_link(request, error)
+    if not Profile.objects.filter(user_id=payload["u"]).exists():
+        message = "This account no longer exists."
+        return _link_page(request, {"heading": "Nothing to do", "message": message}, 404)
+    context = {"heading": "Unsubscribe from the digest"}
+    if request.method == "POST":
+        services.unsubscribe(payload["u"])
+        context["message"] = (
+            "Done: no more digest e-mails. Everything else in your account stays as it was; "
+            "you can turn the digest back on in your settings."
+        )
+        context["done"] = True
+    else:
+        context["message"] = "Stop the Callback digest e-mails? Nothing else changes."
+        context["button"] = "Unsubscribe"
+    return _link_page(request, context)

@@ -1,0 +1,65 @@
+"""Celery tasks of imports: applying a large confirmed import, with a progress bar."""
+
+import logging
+
+from celery import shared_task
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from recruiters.imports import apply
+from recruiters.imports.files import BadFile
+from recruiters.models import ImportJob
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task
+def apply_import(job_id):
+    """Apply a queued import (services.confirm queued it). Claimed first, so that a task
+    delivered twice applies it once; a failure leaves nothing written and says why."""
+    claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
+        state=ImportJob.State.RUNNING
+    )
+    if not claimed:
+        return
+    job = ImportJob.objects.select_related("owner").get(pk=job_id)
+    progress = SideProgress(job)
+    try:
+        apply.apply_job(job, progress=progress)
+    except BadFile as problem:
+        fail(job_id, f"{problem} Nothing was imported.")
+    except Exception:
+        logger.exception("Import %s failed", job_id)
+        fail(job_id, "The import failed on our side; nothing was imported. Please try again.")
+    finally:
+        progress.close()
+
+
+def fail(job_id, message):
+    ImportJob.objects.filter(pk=job_id).update(state=ImportJob.State.FAILED, error=message)
+
+
+class SideProgress:
+    """Writes `processed` of the job through a second database connection, so that the
+    progress bar sees it while the import's own transaction is still open.
+
+    PostgreSQL only: SQLite lets one connection write at a time, so there the bar jumps
+    from 0 to done. The import's transaction must not touch the job row before its end (it
+    would wait for this connection, and this one for it).
+    """
+
+    def __init__(self, job):
+        self.job = job
+        main = connections[DEFAULT_DB_ALIAS]
+        self.connection = None if main.vendor == "sqlite" else main.copy()
+        table = ImportJob._meta.db_table
+        quote = main.ops.quote_name
+        self.sql = f"UPDATE {quote(table)} SET {quote('processed')} = %s WHERE {quote('id')} = %s"
+
+    def __call__(self, processed):
+        if self.connection is not None:
+            with self.connection.cursor() as cursor:
+                cursor.execute(self.sql, [min(processed, self.job.total), self.job.pk])
+
+    def close(self):
+        if self.connection is not None:
+            self.connection.close()
