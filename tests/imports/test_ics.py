@@ -1,0 +1,173 @@
+"""Interview invitations (.ics): an interview on the recruiter who sent it, and its role."""
+
+import zoneinfo
+from datetime import UTC, datetime
+
+import pytest
+from django.urls import reverse
+
+from recruiters.imports import ics
+from recruiters.models import Interaction
+from tests.factories import make_firm, make_recruiter, make_role
+from tests.imports.conftest import confirm, counts, post_upload, preview_job, upload_error
+
+pytestmark = pytest.mark.django_db
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+
+
+def invitation(
+    *,
+    start="DTSTART;TZID=Europe/London:20261203T140000",
+    organizer="dana@northwind.example",
+    organizer_name="Dana Reyes",
+    summary="Interview: Staff Engineer at Acme Robotics",
+    extra="",
+    method="REQUEST",
+):
+    return (
+        "BEGIN:VCALENDAR\r\n"
+        "VERSION:2.0\r\n"
+        "PRODID:-//Google Inc//Google Calendar 70.9054//EN\r\n"
+        f"METHOD:{method}\r\n"
+        "BEGIN:VTIMEZONE\r\nTZID:Europe/London\r\nBEGIN:STANDARD\r\nDTSTART:19701025T020000\r\n"
+        "TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0000\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+        "BEGIN:VEVENT\r\n"
+        f"{start}\r\n"
+        "DTEND;TZID=Europe/London:20261203T150000\r\n"
+        "UID:7kq2b3@google.com\r\n"
+        f"ORGANIZER;CN={organizer_name}:mailto:{organizer}\r\n"
+        "ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;CN=me@e\r\n"
+        " xample.com;X-NUM-GUESTS=0:mailto:me@example.com\r\n"
+        f"SUMMARY:{summary}\r\n"
+        "LOCATION:https://meet.google.com/abc-defg-hij\r\n"
+        "DESCRIPTION:Join with Google Meet: https://meet.google.com/abc-defg-hij\\n\\nA\r\n"
+        "  first conversation with the hiring manager.\r\n"
+        f"{extra}"
+        "BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT10M\r\nDESCRIPTION:Reminder\r\nEND:VALARM\r\n"
+        "END:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    )
+
+
+@pytest.fixture
+def dana(user):
+    acme = make_firm(user, name="Acme Robotics", kind="employer")
+    dana = make_recruiter(user, name="Dana Reyes", email="Dana@Northwind.example")
+    other = make_recruiter(user, name="Sam Okafor")
+    make_role(
+        user, title="Staff Engineer", employer=make_firm(user, name="Globex"), recruiter=other
+    )
+    role = make_role(user, title="Staff Engineer", employer=acme, recruiter=dana)
+    return dana, role
+
+
+def test_parse_an_invitation():
+    (event,) = ics.parse(invitation(), default_zone=UTC)
+    assert event.line == 13
+    assert event.title == "Interview: Staff Engineer at Acme Robotics"
+    assert event.starts_at == datetime(2026, 12, 3, 14, 0, tzinfo=LONDON)
+    assert event.organizer == ("dana@northwind.example", "Dana Reyes")
+    assert event.attendees == [("me@example.com", "me@example.com")]
+    assert "hiring manager" in event.description
+    assert not event.cancelled
+
+
+@pytest.mark.parametrize(
+    ("start", "expected", "warning"),
+    [
+        ("DTSTART:20261203T140000Z", datetime(2026, 12, 3, 14, tzinfo=UTC), None),
+        (
+            'DTSTART;TZID="W. Europe Standard Time":20261203T140000',
+            datetime(2026, 12, 3, 13, tzinfo=UTC),
+            None,
+        ),
+        (
+            "DTSTART;TZID=/mozilla.org/20050126_1/America/New_York:20261203T090000",
+            datetime(2026, 12, 3, 14, tzinfo=UTC),
+            None,
+        ),
+        ("DTSTART:20261203T140000", datetime(2026, 12, 3, 14, tzinfo=LONDON), None),
+        ("DTSTART;VALUE=DATE:20261203", datetime(2026, 12, 3, 9, tzinfo=LONDON), None),
+        (
+            "DTSTART;TZID=Mars/Olympus:20261203T140000",
+            datetime(2026, 12, 3, 14, tzinfo=LONDON),
+            "time zone “Mars/Olympus” not known: read as Europe/London",
+        ),
+    ],
+)
+def test_times(start, expected, warning):
+    (event,) = ics.parse(invitation(start=start), default_zone=LONDON)
+    assert event.starts_at == expected
+    assert event.warnings == ([warning] if warning else [])
+
+
+def test_import_on_the_recruiter_and_role(client_in, user, dana):
+    recruiter, role = dana
+    job = preview_job(post_upload(client_in, "ics", "invite.ics", invitation()))
+    (row,) = job.plan["rows"]
+    assert (row["action"], row["recruiter_id"], row["role_id"]) == ("create", recruiter.pk, role.pk)
+
+    confirm(client_in, job)
+
+    interview = Interaction.objects.get()
+    assert interview.recruiter == recruiter
+    assert interview.role == role
+    assert interview.kind == Interaction.Kind.INTERVIEW
+    assert interview.channel == Interaction.Channel.VIDEO
+    assert interview.direction == Interaction.Direction.INBOUND
+    assert interview.occurred_at == datetime(2026, 12, 3, 14, tzinfo=LONDON)
+    assert interview.summary == "Interview: Staff Engineer at Acme Robotics"
+
+    again = preview_job(post_upload(client_in, "ics", "invite.ics", invitation()))
+    assert again.plan["rows"][0]["reason"] == "already imported"
+
+
+def test_preview_page(client_in, user, dana):
+    job = preview_job(post_upload(client_in, "ics", "invite.ics", invitation()))
+    page = client_in.get(reverse("import_preview", args=[job.pk])).content.decode()
+    assert "<strong>1</strong> interview to add" in page
+    assert "Thu 3 Dec 2026, 14:00" in page
+    assert "Staff Engineer at Acme Robotics" in page
+
+
+def test_matched_by_attendee_when_the_organizer_is_not_a_recruiter(client_in, user, dana):
+    content = invitation(organizer="scheduler@acme.example", organizer_name="Acme").replace(
+        "mailto:me@example.com",
+        "mailto:me@example.com\r\nATTENDEE;CN=Dana:mailto:dana@northwind.example",
+    )
+    (row,) = preview_job(post_upload(client_in, "ics", "invite.ics", content)).plan["rows"]
+    assert row["recruiter_name"] == "Dana Reyes"
+
+
+def test_unknown_sender_and_cancelled_events_are_skipped(client_in, user, dana):
+    unknown = invitation(organizer="nobody@elsewhere.example", organizer_name="Nobody")
+    (row,) = preview_job(post_upload(client_in, "ics", "invite.ics", unknown)).plan["rows"]
+    assert row["reason"] == "no recruiter in Callback with nobody@elsewhere.example"
+    cancelled = invitation(method="CANCEL")
+    (row,) = preview_job(post_upload(client_in, "ics", "invite.ics", cancelled)).plan["rows"]
+    assert row["reason"] == "the event is cancelled"
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        ("BEGIN:VCARD\nEND:VCARD\n", "This is not an iCalendar file"),
+        (
+            "BEGIN:VCALENDAR\nVERSION:2.0\nEND:VCALENDAR\n",
+            "This calendar has no event (VEVENT) in it.",
+        ),
+        (
+            invitation(start="DTSTART:tomorrow"),
+            "Line 14: “tomorrow” is not an iCalendar date-time.",
+        ),
+        (
+            invitation().replace("END:VEVENT\r\n", ""),
+            "Line 29: END:VCALENDAR here, where END:VEVENT was expected.",
+        ),
+    ],
+)
+def test_bad_calendars(client_in, dana, content, error):
+    before = counts()
+    assert upload_error(post_upload(client_in, "ics", "invite.ics", content)).startswith(error)
+    assert counts() == before
