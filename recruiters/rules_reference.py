@@ -8,14 +8,18 @@ histories that both always agree.
 Each rule is a function of a `History` (one user's profile and rows) and `now`, and returns
 a dict whose keys are the ids the rule selects (recruiter ids for the recruiter rules,
 interaction ids for feedback_owed and unanswered_pitches, role ids for double_submissions,
-follow-up ids for the follow-up rules) and whose values are the figures that rules.py
-annotates on each row (an empty dict when there are none).
+follow-up ids for the follow-up rules), so that `set(rule(history, now))` is what the rule
+selects, and whose values are the figures that rules.py annotates on each row (an empty dict
+when there are none). with_health gives every recruiter's figures; submission_clashes(history,
+role) gives a set of role ids.
 
 Conventions, the same everywhere:
 - Times are instants: every comparison and difference is made in UTC (`_utc`), so "N days"
   is N x 24 hours. Only the rules that speak of the user's local days (feedback_owed,
   double_submissions, due_today_follow_ups) convert to the user's time zone, with zoneinfo.
-- Only interactions up to `now` count (occurred_at <= now).
+- Only interactions up to `now` count (occurred_at <= now); so do acceptances and a paused
+  search (updates_owed). A role's stage is its current stage: a role is open while it is
+  submitted, interviewing or at offer, whenever it got there.
 - "for N days or more" is `<= now - N days`; "for longer than N days" is `> N days`; the
   rolling window of N days ending at `now` is (now - N days, now]: a touch exactly N days old
   has left it, as a contact exactly 90 days old makes a recruiter dormant.
@@ -521,7 +525,7 @@ def due_today_follow_ups(history, now):
         f.id: {"current_due_at": _effective_due(f)}
         for f in history.follow_ups
         if f.state in (FOLLOW_UP_OPEN, FOLLOW_UP_SNOOZED)
-        and _effective_due(f) > now
+        and _effective_due(f) >= now
         and _effective_due(f).astimezone(zone).date() == today
     }
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
 from recruiters import dashboard, rules, selectors, services
+from recruiters.digests.forms import DigestSettingsForm
 from recruiters.forms import (
     FirmForm,
     FollowUpForm,
@@ -67,7 +68,8 @@ def settings_page(request):
         form.save()
         messages.success(request, "Settings saved.")
         return redirect("settings")
-    return render(request, "settings.html", {"form": form})
+    context = {"form": form, "digest_form": DigestSettingsForm(instance=request.user.profile)}
+    return render(request, "settings.html", context)
 
 
 def row_id(value):

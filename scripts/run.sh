@@ -24,6 +24,7 @@ fi
 
 export DEBUG=true
 export SITE_URL=${SITE_URL:-http://127.0.0.1:$port}  # links in e-mails point here
+export EMAIL_URL=${EMAIL_URL:-filemail:///$PWD/var/mail}  # digests land in var/mail/
 py=.venv/bin/python
 
 $py manage.py migrate --noinput
@@ -31,7 +32,7 @@ $py manage.py load_demo  # prints the demo login
 
 # The filesystem broker needs its folder; beat keeps its schedule file beside it.
 broker_dir=${CELERY_BROKER_DIR:-var/broker}
-mkdir -p "$broker_dir/processed" var
+mkdir -p "$broker_dir/processed" var var/mail
 .venv/bin/celery -A tracker worker --beat -l info -s var/celerybeat-schedule &
 worker=$!
 # A non-interactive shell's background jobs ignore Ctrl-C, so stop the worker ourselves.
@@ -40,5 +41,6 @@ trap 'exit 130' INT TERM
 
 echo
 echo "  Callback: open http://127.0.0.1:$port/   (Ctrl-C to stop)"
+echo "  E-mail (digests, password resets) is written to var/mail/"
 echo
 $py manage.py runserver "127.0.0.1:$port"

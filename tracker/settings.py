@@ -67,6 +67,10 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The laptop runs a worker beside the web server: take the write lock at BEGIN and
+    # wait for it, instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The rules' correlated subqueries look expensive to the planner, which then JIT-compiles
     # them: that costs more than it saves on queries this size (bench/dashboard.py).
@@ -110,6 +114,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(CELERY_BROKER_DIR),
         "data_folder_out": str(CELERY_BROKER_DIR),
         "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_TASK_SERIALIZER = "json"
@@ -119,6 +124,14 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
+
+# Reminders and digests (recruiters/tasks.py, recruiters/digests/; docs/digests.md).
+SWEEP_INTERVAL_SECONDS = env.int("SWEEP_INTERVAL_SECONDS", default=600)
+CELERY_BEAT_SCHEDULE = {
+    "sweep": {"task": "recruiters.tasks.sweep", "schedule": SWEEP_INTERVAL_SECONDS},
+}
+DIGEST_LEASE_SECONDS = env.int("DIGEST_LEASE_SECONDS", default=15 * 60)
+DIGEST_CATCH_UP_HOURS = env.int("DIGEST_CATCH_UP_HOURS", default=1)
 
 LOGGING = {
     "version": 1,

@@ -87,11 +87,19 @@ class Item:
 
 @dataclass
 class Section:
+    """One section of the digest: its first items, as many as the dashboard shows at first
+    (dashboard.SECTION_LIMIT), and how many more there are."""
+
     name: str
     title: str
     explanation: str
     kind: str
     items: list
+    total: int = 0
+
+    @property
+    def more(self):
+        return self.total - len(self.items)
 
 
 @dataclass
@@ -164,10 +172,11 @@ def compose(profile, now=None, *, test=False):
     """Build the dashboard for `profile` at `now` and render the digest it makes."""
     now = now or timezone.now()
     board = dashboard.build(profile, now)
-    sections = [
-        Section(name, title, explanation, kind, [_item(kind, obj) for obj in getattr(board, name)])
-        for name, title, explanation, kind in SECTIONS
-    ]
+    sections = []
+    for name, title, explanation, kind in SECTIONS:
+        objects = getattr(board, name)
+        shown = [_item(kind, obj) for obj in objects[: dashboard.SECTION_LIMIT]]
+        sections.append(Section(name, title, explanation, kind, shown, total=len(objects)))
     context = {
         "profile": profile,
         "user": profile.user,

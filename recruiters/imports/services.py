@@ -2,16 +2,20 @@
 columns of a generic CSV, confirm (apply now, or queue a Celery task for a large import),
 discard. The views call these and nothing else."""
 
+import logging
 from dataclasses import dataclass
 from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from kombu.exceptions import OperationalError as BrokerError
 
 from recruiters.imports import apply, files, generic, google, ics, linkedin, plan, vcard
 from recruiters.imports.files import BadFile
 from recruiters.imports.tasks import apply_import
 from recruiters.models import ImportJob
+
+log = logging.getLogger(__name__)
 
 INLINE_LIMIT = 500  # rows; a confirmed import with more ticked rows runs as a Celery task
 
@@ -164,8 +168,21 @@ def confirm(job, ticked_rows):
             job.refresh_from_db()
             raise BadFile(message) from error
     else:
-        transaction.on_commit(partial(apply_import.delay, job.pk))
+        transaction.on_commit(partial(queue_import, job.pk))
     return job
+
+
+def queue_import(job_id):
+    """Hand a confirmed large import to a worker; with the queue down, fail it clearly."""
+    try:
+        apply_import.apply_async((job_id,), retry=True, retry_policy={"max_retries": 1})
+    except (BrokerError, OSError):
+        log.warning("Could not queue import job %s", job_id, exc_info=True)
+        ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
+            state=ImportJob.State.FAILED,
+            error="Callback’s task queue is not reachable right now, so nothing was imported. "
+            "Discard this import and try again in a few minutes.",
+        )
 
 
 def discard(job):

@@ -7,7 +7,9 @@
     for (const section of board.querySelectorAll(".section")) {
       const listed = section.querySelectorAll("li.item:not(.done)").length;
       const open = Number(section.dataset.total) - Number(section.dataset.shown) + listed;
-      section.querySelector(".count").textContent = open;
+      const count = section.querySelector(".count");
+      // Writing the same text again is a mutation too: it would call us back forever.
+      if (count.textContent !== String(open)) count.textContent = open;
       section.classList.toggle("cleared", listed === 0);
     }
   };

@@ -105,7 +105,7 @@ def test_demo_dashboard_lists_and_acts_without_reload(page, live_server, log_in,
     marcus.get_by_role("button", name="Log their reply").click()
 
     confirmation = page.locator("#section-silent li.item.done")
-    expect(confirmation).to_have_text("✓ Logged: they replied.")
+    expect(confirmation).to_have_text("✓ Logged “They replied”.")
     expect(confirmation).to_have_attribute("role", "status")
     expect(page.locator(f"#{marcus_id}")).to_have_count(0)
     no_reload.check()

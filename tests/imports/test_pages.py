@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.urls.converters import IntConverter
+from kombu.exceptions import OperationalError as BrokerError
 
 from recruiters.imports import services, tasks, urls
 from recruiters.models import ImportJob, Recruiter
@@ -50,11 +51,32 @@ def test_a_small_import_is_applied_at_once(client_in, user):
     assert "Person2 Surname2" in page
 
 
+def test_a_large_import_fails_clearly_when_the_task_queue_is_down(
+    client_in, user, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(args, **options):
+        raise BrokerError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(tasks.apply_import, "apply_async", broker_down)
+    job = preview_job(post_upload(client_in, "linkedin_connections", "c.csv", connections(600)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = confirm(client_in, job)
+
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED
+    page = client_in.get(response.url).content.decode()
+    assert "task queue is not reachable right now, so nothing was imported" in page
+    assert Recruiter.objects.count() == 0
+
+
 def test_a_large_import_runs_as_a_task_with_progress(
     client_in, user, monkeypatch, django_capture_on_commit_callbacks, htmx_headers
 ):
     queued = []
-    monkeypatch.setattr(tasks.apply_import, "delay", queued.append)
+    monkeypatch.setattr(
+        tasks.apply_import, "apply_async", lambda args, **options: queued.append(*args)
+    )
     job = preview_job(post_upload(client_in, "linkedin_connections", "c.csv", connections(600)))
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,0 +1,60 @@
+"""The claim of delivery.py, row by row: who may own a (user, period) digest."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from recruiters.digests import delivery
+from recruiters.models import Digest
+from tests.digests.seed import digest_user
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 3, 12, 8, 5, tzinfo=UTC)
+PERIOD = "2026-03-12"
+
+
+@pytest.fixture
+def member():
+    return digest_user("claims@example.com", digest_when_all_clear=True)
+
+
+def claim(user, who, now=NOW):
+    return delivery.claim(user.pk, PERIOD, now=now, claimer=who)
+
+
+def test_the_first_claim_wins_and_a_second_claimer_is_refused(member):
+    assert claim(member, "a") is True
+    assert claim(member, "b") is False
+    assert Digest.objects.get().claimed_by == "a"
+
+
+def test_a_retry_of_the_same_task_takes_its_own_claim_back(member):
+    assert claim(member, "a") is True
+    assert claim(member, "a", NOW + timedelta(minutes=1)) is True
+    assert Digest.objects.get().claimed_at == NOW + timedelta(minutes=1)
+
+
+def test_a_claim_older_than_the_lease_is_taken_over_by_one_worker(member):
+    claim(member, "dead")
+    assert claim(member, "b", NOW + timedelta(minutes=14)) is False
+    assert claim(member, "b", NOW + timedelta(minutes=16)) is True
+    assert claim(member, "c", NOW + timedelta(minutes=16)) is False  # the new claim is fresh
+    assert Digest.objects.get().claimed_by == "b"
+
+
+def test_sent_or_skipped_digests_are_never_claimed_again(member):
+    Digest.objects.create(user=member, period=PERIOD, state="sent", sent_at=NOW, claimed_by="a")
+    assert claim(member, "a", NOW + timedelta(days=1)) is False
+    assert delivery.deliver(member.pk, PERIOD, now=NOW, claimer="b") == delivery.NOT_OURS
+
+
+def test_a_worker_whose_claim_was_taken_over_does_not_send(member, mailoutbox):
+    claim(member, "slow")
+    claim(member, "b", NOW + timedelta(minutes=16))  # "slow" took longer than the lease
+    assert delivery._send_claimed(member.profile, PERIOD, now=NOW, claimer="slow") == (
+        delivery.NOT_OURS
+    )
+    assert mailoutbox == []
+    assert delivery._send_claimed(member.profile, PERIOD, now=NOW, claimer="b") == delivery.SENT
+    assert len(mailoutbox) == 1

@@ -1,0 +1,135 @@
+"""What a digest says: the dashboard's items, with absolute links, in both parts.
+
+These tests send in this process (Django's test mail outbox); test_delivery_smtp.py checks
+the same e-mail as a real SMTP server receives it from a real worker.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core import mail
+
+from recruiters import dashboard
+from recruiters.digests import delivery, render
+from recruiters.models import Digest, Profile
+from tests.digests.seed import SEEDED_SUBJECT, digest_user, seed_history
+from tests.factories import make_follow_up
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 3, 12, 9, 5, tzinfo=UTC)  # Thursday, 09:05 in London (GMT)
+PERIOD = "2026-03-12"
+
+
+def send(user, period=PERIOD, now=NOW):
+    return delivery.deliver(user.pk, period, now=now, claimer="test")
+
+
+@pytest.fixture
+def seeded():
+    user = digest_user("ada@example.com", time_zone="Europe/London", hour=9)
+    rows = seed_history(user, NOW)
+    return user, rows
+
+
+def parts(message):
+    html = next(body for body, kind in message.alternatives if kind == "text/html")
+    return message.body, html
+
+
+def test_subject_counts_and_both_parts_list_every_item(seeded, settings):
+    user, rows = seeded
+    assert send(user) == delivery.SENT
+    (message,) = mail.outbox
+    assert message.subject == SEEDED_SUBJECT
+    assert message.to == ["ada@example.com"]
+    text, html = parts(message)
+    for part in (text, html):
+        for title in ("Send Priya the updated CV", "Call Tom about Ledgerly"):
+            assert title in part
+        for name in ("Dana Reyes", "Grace Adeyemi", "Chloe Hart"):
+            assert name in part
+        for heading in ("Overdue", "Due today", "Silent recruiters", "Awaiting their reply"):
+            assert heading.upper() in part or heading in part
+    # Sections carry the dashboard's explanations of each item, in the user's time zone.
+    assert "2 messages to Dana Reyes since 20 Feb, none back" in text
+    assert "Last 90 days: 4 from you, 1 from them" in text
+    assert "Due 11:05 today." in text
+    # Absolute links into the app, and one-click actions for each follow-up.
+    site = settings.SITE_URL
+    assert f"{site}/recruiters/{rows['dana'].pk}/" in html
+    assert f"{site}/follow-ups/{rows['overdue'].pk}/edit/" in text
+    assert html.count(f"{site}/digest/follow-up/done/") == 2
+    assert html.count(f"{site}/digest/follow-up/snooze/") == 2
+    assert f"{site}/digest/unsubscribe/" in text
+
+
+def test_the_digest_lists_exactly_the_dashboards_items(seeded):
+    user, _ = seeded
+    board = dashboard.build(user.profile, NOW)
+    composed = render.compose(user.profile, NOW)
+    for name, _title, _explanation, _kind in render.SECTIONS:
+        section = next(s for s in composed.sections if s.name == name)
+        assert [item.obj.pk for item in section.items] == [o.pk for o in getattr(board, name)]
+
+
+def test_a_long_section_shows_the_dashboards_first_items_and_says_how_many_more():
+    user = digest_user("busy@example.com")
+    for n in range(dashboard.SECTION_LIMIT + 3):
+        make_follow_up(user, title=f"Chase number {n}", due_at=NOW - timedelta(hours=n + 1))
+    composed = render.compose(user.profile, NOW)
+    (overdue,) = composed.sections[:1]
+    assert (len(overdue.items), overdue.total, overdue.more) == (dashboard.SECTION_LIMIT, 28, 3)
+    assert composed.subject == "28 follow-ups due"
+    assert "OVERDUE (28)" in composed.text and "… and 3 more: http" in composed.text
+    assert "… and 3 more in Callback" in composed.html
+
+
+def test_unsubscribe_headers_rfc_8058(seeded):
+    user, _ = seeded
+    send(user)
+    (message,) = mail.outbox
+    unsubscribe = message.extra_headers["List-Unsubscribe"]
+    assert unsubscribe.startswith("<http") and unsubscribe.endswith(">")
+    assert "/digest/unsubscribe/" in unsubscribe
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message.extra_headers["Message-ID"] == f"<digest.{user.pk}.{PERIOD}@localhost>"
+    assert unsubscribe[1:-1] in parts(message)[1]  # the footer link too
+
+
+def test_nothing_is_sent_when_nothing_needs_attention():
+    user = digest_user("calm@example.com")
+    assert send(user) == delivery.SKIPPED
+    assert mail.outbox == []
+    digest = Digest.objects.get(user=user, period=PERIOD)
+    assert digest.state == Digest.State.SKIPPED
+    assert digest.subject == "All clear: nothing needs attention"
+
+
+def test_all_clear_mail_when_the_user_opted_in():
+    user = digest_user("calm@example.com", digest_when_all_clear=True)
+    assert send(user) == delivery.SENT
+    (message,) = mail.outbox
+    assert message.subject == "All clear: nothing needs attention"
+    assert "All clear" in message.body
+    assert Digest.objects.get(user=user, period=PERIOD).state == Digest.State.SENT
+
+
+def test_names_are_escaped_in_html_and_plain_in_text():
+    user = digest_user("esc@example.com", digest_when_all_clear=True)
+    make_follow_up(user, title="Ask <b>Tom</b> & co", due_at=NOW.replace(hour=1))
+    send(user)
+    text, html = parts(mail.outbox[0])
+    assert "Ask <b>Tom</b> & co" in text
+    assert "Ask &lt;b&gt;Tom&lt;/b&gt; &amp; co" in html
+
+
+def test_weekly_digest_footer_and_turned_off_user_is_skipped():
+    weekly = digest_user("weekly@example.com", frequency="weekly", weekday=3, hour=9)
+    weekly.profile.digest_when_all_clear = True
+    weekly.profile.save()
+    send(weekly, period="2026-W11")
+    assert "every Thursday at 09:00" in mail.outbox[0].body
+    off = digest_user("off@example.com", frequency=Profile.DigestFrequency.OFF)
+    assert send(off) == delivery.SKIPPED
+    assert Digest.objects.get(user=off).last_error == "digests were turned off"
