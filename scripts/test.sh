@@ -14,16 +14,14 @@ phase_done() {  # record the time since the previous phase under the name $1
   lap=$now
 }
 
-tmp="" pgbin="" redis_pid="" policy_rc=""
-as_pg() {  # PostgreSQL refuses to run as root
-  if [[ $EUID -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
+source scripts/throwaway-postgres.sh
+tmp="" redis_pid="" policy_rc=""
 cleanup() {
   local rc=$?
   set +e
   [[ -n $policy_rc ]] && rm -f "$policy_rc"
   [[ -n $redis_pid ]] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null
-  [[ -f $tmp/data/postmaster.pid ]] && as_pg "$pgbin/pg_ctl" -D "$tmp/data" -m fast -w stop >/dev/null
+  [[ -n $tmp ]] && stop_postgres "$tmp"
   [[ -n $tmp ]] && rm -rf "$tmp"
   if ((${#timings[@]})); then
     echo "Timings:"
@@ -76,26 +74,7 @@ for s in socks: s.bind(("127.0.0.1", 0))
 print(*(s.getsockname()[1] for s in socks))')
 
 tmp=$(mktemp -d /tmp/callback-test.XXXXXX)
-[[ $EUID -ne 0 ]] || chown postgres: "$tmp"
-pgbin=$(compgen -G '/usr/lib/postgresql/*/bin' | sort -V | tail -n1)
-echo callback > "$tmp/pwfile"
-# Password auth over TCP, like production; the role is a superuser so that pytest-django
-# can create (and drop) its test_callback database.
-as_pg "$pgbin/initdb" -D "$tmp/data" -U callback --pwfile="$tmp/pwfile" -E UTF8 --no-locale \
-  --auth-local=trust --auth-host=scram-sha-256 >"$tmp/initdb.log" || { cat "$tmp/initdb.log"; exit 1; }
-# Durability is pointless for a database that is deleted at exit.
-cat >>"$tmp/data/postgresql.conf" <<EOF
-port = $pgport
-listen_addresses = '127.0.0.1'
-unix_socket_directories = '$tmp'
-fsync = off
-synchronous_commit = off
-full_page_writes = off
-EOF
-as_pg "$pgbin/pg_ctl" -D "$tmp/data" -l "$tmp/postgresql.log" -w start >/dev/null \
-  || { cat "$tmp/postgresql.log"; exit 1; }
-as_pg "$pgbin/createdb" -h "$tmp" -p "$pgport" -U callback callback
-export DATABASE_URL="postgres://callback:callback@127.0.0.1:$pgport/callback"
+start_postgres "$tmp" "$pgport"
 phase_done "postgresql"
 
 redis-server --port "$redisport" --bind 127.0.0.1 --save '' --appendonly no \

@@ -8,29 +8,11 @@ from playwright.sync_api import expect
 from recruiters import rules
 from recruiters.demo import load_demo
 from recruiters.models import FollowUp, Interaction, Profile
+from tests.browser.helpers import NoReload
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
-
-
-class NoReload:
-    """Proof that what happens next happens without loading a new document: a mark on the
-    window (a reload or a navigation would wipe it) and a log of main-frame navigations."""
-
-    def __init__(self, page):
-        self.page = page
-        self.navigations = []
-        page.on("framenavigated", self._record)
-        page.evaluate("window.__marker = 1")
-
-    def _record(self, frame):
-        if frame == self.page.main_frame:
-            self.navigations.append(frame.url)
-
-    def check(self):
-        assert self.page.evaluate("window.__marker") == 1, "the page was reloaded"
-        assert self.navigations == [], f"the page navigated to {self.navigations}"
 
 
 def listed_names(page, section_id):

@@ -7,6 +7,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from recruiters.models import Interaction, Recruiter, Role
+from tests.browser.helpers import NoReload
 from tests.factories import (
     make_firm,
     make_follow_up,
@@ -19,28 +20,6 @@ from tests.factories import (
 pytestmark = pytest.mark.browser
 
 SUMMARY = "Asked for my CV for the Staff Engineer role"
-
-
-class NoReload:
-    """Proof that what happens next happens without loading a new document.
-
-    Marks the window (a reload or a navigation would wipe the mark) and counts the
-    navigations of the main frame from now on.
-    """
-
-    def __init__(self, page):
-        self.page = page
-        self.navigations = []
-        page.on("framenavigated", self._record)
-        page.evaluate("window.__marker = 1")
-
-    def _record(self, frame):
-        if frame == self.page.main_frame:
-            self.navigations.append(frame.url)
-
-    def check(self):
-        assert self.page.evaluate("window.__marker") == 1, "the page was reloaded"
-        assert self.navigations == [], f"the page navigated to {self.navigations}"
 
 
 def field(scope, label):
