@@ -353,7 +353,9 @@ def fill_account(user, *, now, rng):
         moment = time(hour, rng.randrange(0, 60, 5))
         return datetime.combine(today + timedelta(days=offset), moment, tzinfo=zone)
 
-    Profile.objects.update_or_create(user=user, defaults=PROFILE)
+    # The digest hour is the hour of loading, so that `make run` shows a digest at once.
+    digest_hour = now.astimezone(zone).hour
+    Profile.objects.update_or_create(user=user, defaults={**PROFILE, "digest_hour": digest_hour})
 
     firms = {
         key: Firm(owner=user, name=name, kind=kind, website=f"https://{domain(name)}", notes=notes)

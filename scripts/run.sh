@@ -25,6 +25,7 @@ fi
 export DEBUG=true
 export SITE_URL=${SITE_URL:-http://127.0.0.1:$port}  # links in e-mails point here
 export EMAIL_URL=${EMAIL_URL:-filemail:///$PWD/var/mail}  # digests land in var/mail/
+export SWEEP_INTERVAL_SECONDS=${SWEEP_INTERVAL_SECONDS:-60}  # the demo's digest within a minute
 py=.venv/bin/python
 
 $py manage.py migrate --noinput
