@@ -335,15 +335,6 @@ class Interaction(OwnedModel):
         return reverse("recruiter_detail", args=[self.recruiter_id]) + f"#interaction-{self.pk}"
 
 
-class FollowUpQuerySet(OwnedQuerySet):
-    def actionable(self):
-        """Open follow-ups, and snoozed ones whose snooze has run out."""
-        return self.filter(
-            Q(state=FollowUp.State.OPEN)
-            | Q(state=FollowUp.State.SNOOZED, snoozed_until__lte=timezone.now())
-        )
-
-
 class FollowUpOwedBy(models.TextChoices):
     ME = "me", "Me"
     RECRUITER = "recruiter", "The recruiter"
@@ -385,8 +376,6 @@ class FollowUp(OwnedModel):
     # and a key naming its cause, so that one cause gives one follow-up, however often it runs.
     rule = models.CharField(max_length=30, choices=Rule, blank=True, editable=False)
     rule_key = models.CharField(max_length=100, blank=True, editable=False)
-
-    objects = FollowUpQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_at", "pk"]

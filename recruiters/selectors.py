@@ -3,7 +3,7 @@
 from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404
 
-from recruiters.models import Firm, FollowUp, Interaction, Recruiter, Role
+from recruiters.models import Firm, FollowUp, Recruiter, Role
 
 
 def owned_or_404(model, user, pk):
@@ -77,7 +77,3 @@ def closed_follow_ups(user, limit=20):
         .select_related("recruiter", "role")
         .order_by("-closed_at")[:limit]
     )
-
-
-def recent_interactions(user, limit=10):
-    return Interaction.objects.owned_by(user).select_related("recruiter__firm", "role")[:limit]

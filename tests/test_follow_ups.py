@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from recruiters import rules
 from recruiters.models import FollowUp
 from tests.factories import make_follow_up
 
@@ -41,7 +42,7 @@ def test_snooze_hides_it_for_the_given_days(client_in, user):
         before + timedelta(days=5) <= follow_up.snoozed_until <= timezone.now() + timedelta(days=5)
     )
     assert not follow_up.is_overdue
-    assert not FollowUp.objects.actionable().exists()
+    assert not rules.overdue_follow_ups(user.profile, timezone.now()).exists()
 
 
 def test_snooze_defaults_to_three_days(client_in, user, htmx_headers):
@@ -62,11 +63,11 @@ def test_snooze_rejects_bad_days_and_changes_nothing(client_in, user, days):
     assert follow_up.state == FollowUp.State.OPEN
 
 
-def test_an_expired_snooze_is_actionable_again(user):
+def test_an_expired_snooze_is_overdue_again(user):
     follow_up = make_follow_up(
         user, state=FollowUp.State.SNOOZED, snoozed_until=timezone.now() - timedelta(minutes=1)
     )
-    assert list(FollowUp.objects.actionable()) == [follow_up]
+    assert list(rules.overdue_follow_ups(user.profile, timezone.now())) == [follow_up]
 
 
 def test_dismiss_then_reopen(client_in, user):

@@ -12,7 +12,7 @@ import pytest
 from django.db import IntegrityError, OperationalError, connection, transaction
 
 from recruiters import services
-from recruiters.models import FollowUp, FollowUpQuerySet, Interaction, Role
+from recruiters.models import FollowUp, Interaction, OwnedQuerySet, Role
 from tests.factories import make_follow_up, make_interaction, make_recruiter, make_role
 
 MONDAY = datetime(2026, 6, 8, 10, 0, tzinfo=UTC)
@@ -376,12 +376,12 @@ def sync_in_thread(profile, now, barrier, results, errors):
     """
     try:
         barrier.wait(timeout=30)
-        for attempt in range(200):
+        for attempt in range(3000):  # up to 30 s: the other may hold the lock at a barrier
             try:
                 results.append(services.sync_rule_follow_ups(profile, now))
                 return
             except OperationalError as error:
-                if "locked" not in str(error) or attempt == 199:
+                if "locked" not in str(error) or attempt == 2999:
                     raise
                 clock.sleep(0.01)
     except BaseException as error:  # reported by the test, not lost in the thread
@@ -428,7 +428,7 @@ def test_concurrent_syncs_report_each_creation_once(user, monkeypatch):
     for n in range(2):
         pitched(user, name=f"Pitcher {n}")
     at_insert, crossed = threading.Barrier(2), threading.Event()
-    original = FollowUpQuerySet.bulk_create
+    original = OwnedQuerySet.bulk_create
 
     def held_at_insert(queryset, *args, **kwargs):
         if not crossed.is_set():  # once: a retry on SQLite goes straight through
@@ -437,7 +437,7 @@ def test_concurrent_syncs_report_each_creation_once(user, monkeypatch):
             crossed.set()
         return original(queryset, *args, **kwargs)
 
-    monkeypatch.setattr(FollowUpQuerySet, "bulk_create", held_at_insert)
+    monkeypatch.setattr(OwnedQuerySet, "bulk_create", held_at_insert)
     barrier, results, errors = threading.Barrier(2), [], []
     workers = [
         threading.Thread(target=sync_in_thread, args=(user.profile, NOW, barrier, results, errors))
