@@ -35,7 +35,7 @@ def redis_server(tmp_path, monkeypatch):
     """A Redis of our own, and this process's Celery app pointed at it."""
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.skip("needs redis-server: run scripts/test.sh")
+        pytest.fail("needs redis-server: run scripts/test.sh, which installs it")
     port = free_port()
     server = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", tmp_path],

@@ -10,9 +10,13 @@ from recruiters.imports.records import Contact
 from recruiters.models import ImportJob, Recruiter
 from tests.factories import make_user
 
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="progress through a second connection: PostgreSQL"
-)
+
+@pytest.fixture(autouse=True)
+def on_postgresql():
+    """Progress is read through a second connection, which needs a database server: the
+    test command's PostgreSQL (SQLite's in-memory test database has one connection)."""
+    if connection.vendor != "postgresql":
+        pytest.fail("needs PostgreSQL: run scripts/test.sh, which starts one")
 
 
 def outside(sql, params):
