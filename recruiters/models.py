@@ -34,6 +34,11 @@ class OwnedModel(models.Model):
         abstract = True
 
 
+def not_blank(field, name):
+    """A CheckConstraint refusing an empty or whitespace-only text in `field`."""
+    return models.CheckConstraint(condition=Q(**{f"{field}__regex": r"\S"}), name=name)
+
+
 def choices_check(field, choices, name, allow_blank=False):
     """A CheckConstraint keeping `field` inside its TextChoices, also outside forms."""
     allowed = Q(**{f"{field}__in": choices.values})
@@ -61,7 +66,7 @@ class Firm(OwnedModel):
         ordering = [Lower("name")]
         constraints = [
             models.UniqueConstraint("owner", Lower("name"), name="firm_name_unique_per_owner"),
-            models.CheckConstraint(condition=~Q(name=""), name="firm_name_not_blank"),
+            not_blank("name", "firm_name_not_blank"),
             choices_check("kind", FirmKind, "firm_kind_valid"),
         ]
 
@@ -125,7 +130,7 @@ class Recruiter(OwnedModel):
     class Meta:
         ordering = [Lower("name")]
         constraints = [
-            models.CheckConstraint(condition=~Q(name=""), name="recruiter_name_not_blank"),
+            not_blank("name", "recruiter_name_not_blank"),
             models.UniqueConstraint(
                 "owner",
                 Lower("linkedin_url"),
@@ -216,7 +221,7 @@ class Role(OwnedModel):
     class Meta:
         ordering = ["-updated_at"]
         constraints = [
-            models.CheckConstraint(condition=~Q(title=""), name="role_title_not_blank"),
+            not_blank("title", "role_title_not_blank"),
             models.CheckConstraint(
                 condition=Q(compensation_min__isnull=True)
                 | Q(compensation_max__isnull=True)
@@ -380,7 +385,7 @@ class FollowUp(OwnedModel):
     class Meta:
         ordering = ["due_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(title=""), name="followup_title_not_blank"),
+            not_blank("title", "followup_title_not_blank"),
             choices_check("owed_by", FollowUpOwedBy, "followup_owed_by_valid"),
             choices_check("state", FollowUpState, "followup_state_valid"),
             choices_check("rule", FollowUpRule, "followup_rule_valid", allow_blank=True),

@@ -53,18 +53,23 @@ def now():
 NAMED = [(Firm, "name"), (Recruiter, "name"), (Role, "title"), (FollowUp, "title")]
 
 
+BLANKS = ["", "   ", "\t\n"]
+
+
+@pytest.mark.parametrize("blank", BLANKS)
 @pytest.mark.parametrize(("model", "field"), NAMED)
-def test_blank_name_is_rejected_on_create(user, model, field):
+def test_blank_name_is_rejected_on_create(user, model, field, blank):
     with rejected():
-        make(model, user, **{field: ""})
+        make(model, user, **{field: blank})
     assert not model.objects.exists()
 
 
+@pytest.mark.parametrize("blank", BLANKS)
 @pytest.mark.parametrize(("model", "field"), NAMED)
-def test_blank_name_is_rejected_on_update(user, model, field):
+def test_blank_name_is_rejected_on_update(user, model, field, blank):
     row = make(model, user)
     with rejected():
-        model.objects.filter(pk=row.pk).update(**{field: ""})
+        model.objects.filter(pk=row.pk).update(**{field: blank})
     row.refresh_from_db()
     assert getattr(row, field) != ""
 

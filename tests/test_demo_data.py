@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from recruiters.demo import DEMO_EMAIL, DEMO_PASSWORD, OWNED_MODELS, account_counts, load_demo
@@ -302,3 +302,11 @@ def test_story_a_dormant_recruiter_and_a_quiet_invest_one(story):
     last = {r: interactions[r.pk][-1].occurred_at for r in recruiters}
     assert any(r.tier == "dormant" and at < now - timedelta(days=100) for r, at in last.items())
     assert any(r.tier == "invest" and at < now - timedelta(days=30) for r, at in last.items())
+
+
+def test_reset_refuses_an_account_that_is_not_a_demo_one():
+    user = make_user("me@example.com")
+    make_firm(user, name="Mine")
+    with pytest.raises(CommandError, match="only resets demo accounts"):
+        run("--email", "me@example.com", "--reset")
+    assert Firm.objects.filter(owner=user).count() == 1

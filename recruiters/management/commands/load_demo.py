@@ -1,8 +1,10 @@
 """`manage.py load_demo`: a demo account with a realistic history (see recruiters.demo)."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from recruiters.demo import DEMO_EMAIL, DEMO_PASSWORD, account_counts, load_demo
+
+DEMO_DOMAIN = "@" + DEMO_EMAIL.split("@")[1]
 
 
 class Command(BaseCommand):
@@ -21,6 +23,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, email, password, reset, **options):
+        if reset and not email.strip().lower().endswith(DEMO_DOMAIN):
+            # --reset deletes every row of the account: never let a typo reach a real one.
+            raise CommandError(f"--reset only resets demo accounts (…{DEMO_DOMAIN}).")
         user, loaded, password_set = load_demo(email, password, reset=reset)
         if loaded:
             counts = ", ".join(f"{n} {name}" for name, n in account_counts(user).items())
