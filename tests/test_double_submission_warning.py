@@ -54,3 +54,18 @@ def test_no_warning_for_the_same_recruiter_or_after_six_months(client_in, user):
     response = client_in.post(reverse("role_move", args=[role.pk]), {"stage": "submitted"})
 
     assert "Double submission" not in client_in.get(response["Location"]).content.decode()
+
+
+def test_an_htmx_move_shows_the_warning_on_the_board_at_once(client_in, user, htmx_headers):
+    orbital = make_firm(user, name="Orbital Freight", kind="employer")
+    sophie, tom = make_recruiter(user, name="Sophie Lang"), make_recruiter(user, name="Tom Ellery")
+    make_role(user, employer=orbital, recruiter=sophie, submitted_on=datetime.date.today())
+    role = make_role(user, employer=orbital, recruiter=tom)
+
+    response = client_in.post(
+        reverse("role_move", args=[role.pk]), {"stage": "submitted"}, headers=htmx_headers
+    )
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div class="board" id="board">')
+    assert "Double submission: Sophie Lang already submitted you to Orbital Freight" in html
