@@ -56,9 +56,10 @@ def due_period(profile, now):
     return None
 
 
-def next_slot(profile, now):
+def next_slot(profile, now, done_periods=()):
     """When `profile`'s current or next digest slot starts (aware, in the user's zone), or
-    None when digests are off. A slot whose window is still open counts as the next one."""
+    None when digests are off. A slot whose window is still open counts as the next one,
+    unless its period is in `done_periods` (already sent or skipped)."""
     if profile.digest_frequency == OFF:
         return None
     zone = profile.zone
@@ -66,6 +67,8 @@ def next_slot(profile, now):
     for days in range(-1, 9):
         day = today + timedelta(days=days)
         if profile.digest_frequency == WEEKLY and day.weekday() != profile.digest_weekday:
+            continue
+        if period_key(profile.digest_frequency, day) in done_periods:
             continue
         start = datetime.combine(day, time(profile.digest_hour), tzinfo=zone)
         if start + timedelta(hours=conf.catch_up_hours()) > now:

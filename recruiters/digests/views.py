@@ -23,12 +23,18 @@ from recruiters.digests import conf, schedule, services, tokens
 from recruiters.digests import render as digest_render
 from recruiters.digests.forms import DigestSettingsForm
 from recruiters.digests.tasks import send_test_digest
-from recruiters.models import FollowUp, Profile
+from recruiters.models import Digest, FollowUp, Profile
 
 log = logging.getLogger(__name__)
 
 # A broker that is down fails the publish fast: one retry, then the error.
 PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+
+
+def handled_periods(user):
+    """The periods whose digest went out (or had nothing to say) lately."""
+    recent = Digest.objects.filter(user=user).exclude(state=Digest.State.CLAIMED)
+    return set(recent.order_by("-pk").values_list("period", flat=True)[:10])
 
 
 def preview(request):
@@ -39,7 +45,7 @@ def preview(request):
     context = {
         "composed": composed,
         "profile": profile,
-        "next_slot": schedule.next_slot(profile, now),
+        "next_slot": schedule.next_slot(profile, now, done_periods=handled_periods(request.user)),
         "would_send": composed.needs_attention or profile.digest_when_all_clear,
     }
     return render(request, "digests/preview.html", context)

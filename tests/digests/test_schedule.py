@@ -109,3 +109,6 @@ def test_next_slot_for_the_preview():
     daily = digest_user("d@example.com", time_zone="Asia/Tokyo", hour=8).profile
     assert schedule.next_slot(daily, utc(12, 23, 10)).date() == date(2026, 3, 13)  # open now
     assert schedule.next_slot(daily, utc(13, 0, 10)).date() == date(2026, 3, 14)
+    # Once today's digest has gone out, the next one is tomorrow's, window open or not.
+    sent = schedule.next_slot(daily, utc(12, 23, 10), done_periods={"2026-03-13"})
+    assert sent.date() == date(2026, 3, 14)
