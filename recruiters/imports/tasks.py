@@ -1,9 +1,12 @@
 """Celery tasks of imports: applying a large confirmed import, with a progress bar."""
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
 from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Q
+from django.utils import timezone
 
 from recruiters.imports import apply
 from recruiters.imports.files import BadFile
@@ -12,12 +15,24 @@ from recruiters.models import ImportJob
 logger = logging.getLogger(__name__)
 
 
+# A running import reports progress at least every batch; one silent this long ran on a
+# worker that died (its transaction, and so its rows, rolled back with it).
+LEASE = timedelta(minutes=10)
+
+
 @shared_task
 def apply_import(job_id):
     """Apply a queued import (services.confirm queued it). Claimed first, so that a task
-    delivered twice applies it once; a failure leaves nothing written and says why."""
-    claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
-        state=ImportJob.State.RUNNING
+    delivered twice applies it once; a failure leaves nothing written and says why. A job
+    left "running" by a worker that died is claimed again when its task is redelivered."""
+    now = timezone.now()
+    claimed = (
+        ImportJob.objects.filter(pk=job_id)
+        .filter(
+            Q(state=ImportJob.State.QUEUED)
+            | Q(state=ImportJob.State.RUNNING, updated_at__lt=now - LEASE)
+        )
+        .update(state=ImportJob.State.RUNNING, processed=0, updated_at=now)
     )
     if not claimed:
         return
@@ -53,12 +68,16 @@ class SideProgress:
         self.connection = None if main.vendor == "sqlite" else main.copy()
         table = ImportJob._meta.db_table
         quote = main.ops.quote_name
-        self.sql = f"UPDATE {quote(table)} SET {quote('processed')} = %s WHERE {quote('id')} = %s"
+        self.sql = (
+            f"UPDATE {quote(table)} SET {quote('processed')} = %s, {quote('updated_at')} = %s "
+            f"WHERE {quote('id')} = %s"
+        )
 
     def __call__(self, processed):
         if self.connection is not None:
             with self.connection.cursor() as cursor:
-                cursor.execute(self.sql, [min(processed, self.job.total), self.job.pk])
+                done = min(processed, self.job.total)
+                cursor.execute(self.sql, [done, timezone.now(), self.job.pk])
 
     def close(self):
         if self.connection is not None:

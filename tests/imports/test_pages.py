@@ -1,9 +1,12 @@
 """The import pages: upload, preview, confirm (inline or as a Celery task), progress, discard."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.urls.converters import IntConverter
+from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 
 from recruiters.imports import services, tasks, urls
@@ -113,8 +116,30 @@ def test_a_large_import_runs_as_a_task_with_progress(
     assert Recruiter.objects.count() == 600
 
 
+def test_a_job_left_running_by_a_dead_worker_is_applied_when_its_task_comes_back(
+    client_in, user, monkeypatch
+):
+    monkeypatch.setattr(tasks.apply_import, "apply_async", lambda args, **options: None)
+    job = preview_job(post_upload(client_in, "linkedin_connections", "c.csv", connections(600)))
+    confirm(client_in, job)
+    recently = timezone.now() - tasks.LEASE + timedelta(minutes=1)
+    ImportJob.objects.filter(pk=job.pk).update(state="running", processed=500, updated_at=recently)
+
+    tasks.apply_import(job.pk)  # the worker may still be alive: leave it alone
+    job.refresh_from_db()
+    assert (job.state, Recruiter.objects.count()) == ("running", 0)
+
+    long_ago = timezone.now() - tasks.LEASE - timedelta(minutes=1)
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=long_ago)
+    tasks.apply_import(job.pk)  # redelivered after the worker died mid-import
+
+    job.refresh_from_db()
+    assert (job.state, job.processed) == ("done", 600)
+    assert Recruiter.objects.filter(owner=user).count() == 600
+
+
 def test_a_failed_task_writes_nothing_and_says_why(client_in, user, monkeypatch):
-    monkeypatch.setattr(tasks.apply_import, "delay", lambda pk: None)
+    monkeypatch.setattr(tasks.apply_import, "apply_async", lambda args, **options: None)
     job = preview_job(post_upload(client_in, "linkedin_connections", "c.csv", connections(600)))
     confirm(client_in, job)
     job.refresh_from_db()
