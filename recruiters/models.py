@@ -5,6 +5,8 @@ Every row has an `owner`. Query through `Model.objects.owned_by(user)` (or
 Database constraints hold what must never be stored, whatever code wrote the row.
 """
 
+import functools
+import operator
 import secrets
 import zoneinfo
 
@@ -451,6 +453,20 @@ class ProfileWeekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
+# The thresholds of the two-way-street rules on the Profile: whole days, each at least 1.
+PROFILE_THRESHOLDS = (
+    "silence_days_agency",
+    "silence_days_in_house",
+    "silence_days_retained",
+    "silence_days_contract",
+    "dormant_after_days",
+    "one_sided_window_days",
+    "feedback_business_days",
+    "pitch_answer_days",
+    "check_in_days",
+)
+
+
 class Profile(models.Model):
     """One user's settings: time zone, digest, the rules' thresholds, the search itself."""
 
@@ -510,15 +526,9 @@ class Profile(models.Model):
                 "digest_frequency", ProfileDigestFrequency, "profile_digest_frequency_valid"
             ),
             models.CheckConstraint(
-                condition=Q(silence_days_agency__gte=1)
-                & Q(silence_days_in_house__gte=1)
-                & Q(silence_days_retained__gte=1)
-                & Q(silence_days_contract__gte=1)
-                & Q(dormant_after_days__gte=1)
-                & Q(one_sided_window_days__gte=1)
-                & Q(feedback_business_days__gte=1)
-                & Q(pitch_answer_days__gte=1)
-                & Q(check_in_days__gte=1),
+                condition=functools.reduce(
+                    operator.and_, (Q(**{f"{name}__gte": 1}) for name in PROFILE_THRESHOLDS)
+                ),
                 name="profile_thresholds_positive",
             ),
         ]

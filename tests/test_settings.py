@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from recruiters.forms import ProfileForm
+from recruiters.models import PROFILE_THRESHOLDS
 from tests.test_forms import settings_data
 
 
@@ -59,3 +60,7 @@ def test_the_page_shows_every_threshold_with_its_current_value(client_in, user):
     for field in ProfileForm.THRESHOLD_LIMITS:
         assert f'name="{field}"' in html
     assert 'name="silence_days_retained" value="14"' in html
+
+
+def test_the_settings_page_limits_every_threshold_of_the_profile():
+    assert set(ProfileForm.THRESHOLD_LIMITS) == set(PROFILE_THRESHOLDS)

@@ -29,7 +29,7 @@ from django.db import (
 )
 
 from recruiters.exports.account_json import FORMAT, SECTIONS, VERSION, profile_fields
-from recruiters.models import FollowUp, Profile
+from recruiters.models import PROFILE_THRESHOLDS, FollowUp, Profile
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_MEGABYTES = MAX_BYTES // (1024 * 1024)
@@ -38,18 +38,6 @@ MAX_PROBLEMS = 25
 REQUIRED_KEYS = ("format", "version", "profile", *(section.key for section in SECTIONS))
 OPTIONAL_KEYS = ("exported_at", "account")
 
-# The profile's rule thresholds must be at least 1 (constraint profile_thresholds_positive).
-PROFILE_AT_LEAST_ONE = (
-    "silence_days_agency",
-    "silence_days_in_house",
-    "silence_days_retained",
-    "silence_days_contract",
-    "dormant_after_days",
-    "one_sided_window_days",
-    "feedback_business_days",
-    "pitch_answer_days",
-    "check_in_days",
-)
 GONE = "gone:"
 
 
@@ -301,7 +289,7 @@ def check_profile(checker, data):
         profile.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         checker.validation_error("profile", error)
-    for name in PROFILE_AT_LEAST_ONE:
+    for name in PROFILE_THRESHOLDS:  # each at least 1 (constraint profile_thresholds_positive)
         if getattr(profile, name) < 1:
             checker.add("profile", f"{name} must be at least 1")
     return {f.attname: value for f, value in values.items()}
