@@ -94,68 +94,57 @@ THEIR_NAMES = [
 MY_NAMES = ["Northwind Talent", "Dana Reyes", "Staff Engineer", "Send Dana my CV"]
 
 
-@pytest.fixture
-def theirs(other_user):
-    firm = make_firm(other_user, name="Othercorp Talent")
-    recruiter = make_recruiter(
-        other_user,
-        name="Zebulon Otherworld",
-        firm=firm,
-        email="zeb@othercorp.example",
-        specialties="quantum, fintech",
-    )
-    role = make_role(
-        other_user,
-        title="Secret Quantum Architect",
-        recruiter=recruiter,
-        employer=firm,
-        stage=Role.Stage.SUBMITTED,
-    )
-    interaction = make_interaction(
-        recruiter, role=role, summary="Whispered otherworld gossip", expects_reply=True
-    )
-    follow_up = make_follow_up(
-        other_user, recruiter=recruiter, role=role, title="Chase Zebulon about comp"
-    )
-    closed = make_follow_up(
-        other_user,
-        recruiter=recruiter,
-        title="Closed otherworld matter",
-        state=FollowUp.State.DONE,
-        closed_at=follow_up.created_at,
-    )
+def one_of_each(owner, *, firm, recruiter, role, interaction, follow_up, closed):
+    """A row of every kind for `owner`, related to each other; each argument gives the
+    fields of that row."""
+    firm = make_firm(owner, **firm)
+    recruiter = make_recruiter(owner, firm=firm, **recruiter)
+    role = make_role(owner, recruiter=recruiter, employer=firm, **role)
+    follow_up = make_follow_up(owner, recruiter=recruiter, role=role, **follow_up)
     return {
         "firm": firm,
         "recruiter": recruiter,
         "role": role,
-        "interaction": interaction,
+        "interaction": make_interaction(recruiter, role=role, **interaction),
         "follow_up": follow_up,
-        "closed_follow_up": closed,
+        "closed_follow_up": make_follow_up(
+            owner,
+            recruiter=recruiter,
+            state=FollowUp.State.DONE,
+            closed_at=follow_up.created_at,
+            **closed,
+        ),
     }
+
+
+@pytest.fixture
+def theirs(other_user):
+    return one_of_each(
+        other_user,
+        firm={"name": "Othercorp Talent"},
+        recruiter={
+            "name": "Zebulon Otherworld",
+            "email": "zeb@othercorp.example",
+            "specialties": "quantum, fintech",
+        },
+        role={"title": "Secret Quantum Architect", "stage": Role.Stage.SUBMITTED},
+        interaction={"summary": "Whispered otherworld gossip", "expects_reply": True},
+        follow_up={"title": "Chase Zebulon about comp"},
+        closed={"title": "Closed otherworld matter"},
+    )
 
 
 @pytest.fixture
 def mine(user):
-    firm = make_firm(user, name="Northwind Talent")
-    recruiter = make_recruiter(user, name="Dana Reyes", firm=firm, specialties="data, fintech")
-    role = make_role(user, title="Staff Engineer", recruiter=recruiter, employer=firm)
-    interaction = make_interaction(recruiter, role=role, summary="Intro call")
-    follow_up = make_follow_up(user, recruiter=recruiter, title="Send Dana my CV")
-    closed = make_follow_up(
+    return one_of_each(
         user,
-        recruiter=recruiter,
-        title="Thank Dana",
-        state=FollowUp.State.DONE,
-        closed_at=follow_up.created_at,
+        firm={"name": "Northwind Talent"},
+        recruiter={"name": "Dana Reyes", "specialties": "data, fintech"},
+        role={"title": "Staff Engineer"},
+        interaction={"summary": "Intro call"},
+        follow_up={"title": "Send Dana my CV"},
+        closed={"title": "Thank Dana"},
     )
-    return {
-        "firm": firm,
-        "recruiter": recruiter,
-        "role": role,
-        "interaction": interaction,
-        "follow_up": follow_up,
-        "closed_follow_up": closed,
-    }
 
 
 def all_rows():
