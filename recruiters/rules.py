@@ -76,13 +76,24 @@ def _count(interactions):
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _later_inbound(now):
-    """Inbound interactions from the same recruiter after the outer interaction."""
+def _later(now, direction):
+    """Interactions in `direction` with the same recruiter as the outer interaction, after
+    it and up to `now`: what answers it."""
     return Interaction.objects.filter(
         recruiter=OuterRef("recruiter"),
-        direction=INBOUND,
+        direction=direction,
         occurred_at__gt=OuterRef("occurred_at"),
         occurred_at__lte=now,
+    )
+
+
+def _quiet_for(profile, now, days):
+    """Recruiters with no contact either way for `days` days or more, quietest first."""
+    cutoff = now - timedelta(days=days)
+    return (
+        with_health(profile, now, "last_contact_at")
+        .filter(last_contact_at__lte=cutoff)
+        .order_by("last_contact_at")
     )
 
 
@@ -120,7 +131,7 @@ def with_health(profile, now, *figures):
     window_start = now - timedelta(days=profile.one_sided_window_days)
     in_window = {"occurred_at__gt": window_start}
     open_asks = _touches(now, direction=OUTBOUND, expects_reply=True).filter(
-        ~Exists(_later_inbound(now))
+        ~Exists(_later(now, INBOUND))
     )
     open_roles = (
         Role.objects.filter(recruiter=OuterRef("pk"), stage__in=Role.ACTIVE_STAGES)
@@ -203,12 +214,7 @@ def dormant_recruiters(profile, now):
     `profile.dormant_after_days` days or more (default 90): last_contact_at <= now - 90 days.
     Recruiters never contacted are not dormant: there is nothing to go quiet.
     """
-    cutoff = now - timedelta(days=profile.dormant_after_days)
-    return (
-        with_health(profile, now, "last_contact_at")
-        .filter(last_contact_at__lte=cutoff)
-        .order_by("last_contact_at")
-    )
+    return _quiet_for(profile, now, profile.dormant_after_days)
 
 
 @evaluated_in_utc
@@ -217,12 +223,7 @@ def check_in_due(profile, now):
     an "invest" recruiter with no contact either way for `profile.check_in_days` days or more
     (default 30).
     """
-    cutoff = now - timedelta(days=profile.check_in_days)
-    return (
-        with_health(profile, now, "last_contact_at")
-        .filter(tier=Recruiter.Tier.INVEST, last_contact_at__lte=cutoff)
-        .order_by("last_contact_at")
-    )
+    return _quiet_for(profile, now, profile.check_in_days).filter(tier=Recruiter.Tier.INVEST)
 
 
 @evaluated_in_utc
@@ -361,12 +362,9 @@ def feedback_owed(profile, now):
     zone = profile.zone
     today = now.astimezone(zone).date()
     n = profile.feedback_business_days
-    feedback_after = Interaction.objects.filter(
-        recruiter=OuterRef("recruiter"),
-        direction=INBOUND,
-        occurred_at__gt=OuterRef("occurred_at"),
-        occurred_at__lte=now,
-    ).filter(Q(kind=Interaction.Kind.INTERVIEW_FEEDBACK) | Q(value=Interaction.Value.FEEDBACK))
+    feedback_after = _later(now, INBOUND).filter(
+        Q(kind=Interaction.Kind.INTERVIEW_FEEDBACK) | Q(value=Interaction.Value.FEEDBACK)
+    )
     owed_by_weekday = Q()
     for weekday in range(1, 8):
         latest_owed_date = today - timedelta(days=business_day_offset(weekday, n) + 1)
@@ -401,12 +399,7 @@ def unanswered_pitches(profile, now):
     occurred_at <= now - 2 days.
     """
     cutoff = now - timedelta(days=profile.pitch_answer_days)
-    answer_after = Interaction.objects.filter(
-        recruiter=OuterRef("recruiter"),
-        direction=OUTBOUND,
-        occurred_at__gt=OuterRef("occurred_at"),
-        occurred_at__lte=now,
-    )
+    answer_after = _later(now, OUTBOUND)
     return (
         Interaction.objects.owned_by(profile.user)
         .filter(direction=INBOUND, kind=Interaction.Kind.ROLE_PITCH, occurred_at__lte=cutoff)
