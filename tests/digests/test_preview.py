@@ -9,6 +9,7 @@ from django.utils import timezone
 from recruiters.digests import render
 from recruiters.digests.forms import DigestSettingsForm
 from recruiters.models import Digest, Profile
+from tests.digests.conftest import wait_until
 from tests.digests.seed import SEEDED_SUBJECT, digest_user, seed_history
 
 
@@ -61,6 +62,10 @@ def test_test_digest_button_sends_now_and_leaves_the_period_alone(worker, smtp, 
     now = datetime(2026, 3, 12, 8, 5, tzinfo=UTC)
     seed_history(user, now)  # something that needs attention at that moment
     sweep_at(now)
+    # The worker marks the digest sent after the SMTP server has it: wait for that state.
+    wait_until(
+        lambda: Digest.objects.filter(state="sent").exists(), message="the digest marked sent"
+    )
     messages = smtp.wait_for(2)
     assert messages[1]["Subject"] == SEEDED_SUBJECT
     assert Digest.objects.get().state == "sent"
