@@ -24,6 +24,7 @@ class Dashboard:
     awaiting_reply: list
     one_sided: list
     double_submissions: list
+    unauthorised_submissions: list
     check_ins: list
     dormant: list
     recruiter_count: int
@@ -57,6 +58,7 @@ def build(profile, now=None):
         ),
         "one_sided": list(rules.one_sided(profile, now)),
         "double_submissions": list(rules.double_submissions(profile, now)),
+        "unauthorised_submissions": list(rules.unauthorised_submissions(profile, now)),
         "check_ins": check_ins,
         # Dormant relationships not yet tiered dormant: worth a check-in or a downgrade.
         "dormant": list(

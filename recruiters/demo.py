@@ -113,10 +113,12 @@ ROLES = [  # key, title, employer, recruiter, stage, pay range (£k), work mode,
     ("cobalt",     "Contract Platform Engineer (3 months)",      "cobalt",     "gary",   S.ACCEPTED,     None,       "remote", "Remote",                24,   "£650/day outside IR35, starts on the 1st."),
     ("atlas",      "Senior Data Engineer",                       "atlas",      "fatima", S.REJECTED,     (90, 105),  "onsite", "Bristol",               124,  "Take-home: they wanted more dbt."),
     ("pebblepay",  "Senior Platform Engineer",                   "pebblepay",  "leo",    S.CLOSED,       (100, 115), "hybrid", "London",                103,  "Filled internally."),
-    ("checkout",   "Backend Engineer, Checkout",                 "pebblepay",  "dan",    S.PITCHED,      (85, 95),   "onsite", "London",                None, ""),
+    ("checkout",   "Backend Engineer, Checkout",                 "pebblepay",  "dan",    S.WITHDRAWN,    (85, 95),   "onsite", "London",                24,   "Dan sent my CV before I had said yes; I asked Pebblepay to withdraw it."),
     ("climate",    "Head of Platform (confidential client)",     None,         "aisha",  S.PITCHED,      (150, 170), "hybrid", "London",                None, "Series C climate tech, retained search."),
     ("director",   "Director of Platform (confidential client)", None,         "sam",    S.WITHDRAWN,    (160, 180), "hybrid", "London",                None, "Withdrew: 80% people management."),
 ]
+# Every submission was authorised (right to represent) but these: the recruiter never asked.
+SUBMITTED_UNASKED = {"checkout"}
 
 # Who did what, when (days ago). A summary ending in "?" asks for a reply (expects_reply).
 HISTORY = {  # recruiter: [(days ago, direction, kind, channel, value carried, role, summary)]
@@ -173,6 +175,7 @@ HISTORY = {  # recruiter: [(days ago, direction, kind, channel, value carried, r
         (63,  IN,  "role_pitch",         "email",     "role_lead",     None,       "Contract-to-perm Django role in Croydon, five days on site. Interested?"),
         (41,  IN,  "role_pitch",         "linkedin",  "role_lead",     None,       "Mid-level data engineer, £70k. Could be a stepping stone?"),
         (26,  IN,  "role_pitch",         "email",     "role_lead",     "checkout", "Pebblepay, Backend Engineer on Checkout, £85-95k. Shall I put you forward?"),
+        (24,  IN,  "submission",         "email",     "",              "checkout", "Sent your CV over to Pebblepay for the checkout role, fingers crossed!"),
         (9,   IN,  "role_pitch",         "linkedin",  "role_lead",     None,       "Lead engineer, Reading office five days a week. Worth a call?"),
     ],
     "chloe": [
@@ -395,7 +398,7 @@ def fill_account(user, *, now, rng):
             location=location,
             work_mode=mode,
             submitted_on=None if submitted is None else today - timedelta(days=submitted),
-            submission_authorised=submitted is not None,
+            submission_authorised=submitted is not None and key not in SUBMITTED_UNASKED,
             notes=notes,
         )
     Role.objects.bulk_create(roles.values())

@@ -45,7 +45,7 @@ class LocalDateTimeInput(forms.DateTimeInput):
 class FirmForm(OwnedModelForm):
     class Meta:
         model = Firm
-        fields = ["name", "kind", "website", "notes"]
+        fields = ["name", "kind", "website", "works_for_my_employer", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
     def clean_name(self):
@@ -233,6 +233,7 @@ class ProfileForm(forms.ModelForm):
         "feedback_business_days": 20,
         "pitch_answer_days": 30,
         "check_in_days": 365,
+        "aware_warning_threshold": 1000,
     }
     search_paused = forms.BooleanField(
         label="My search is paused",
@@ -253,6 +254,8 @@ class ProfileForm(forms.ModelForm):
             "purpose_statement",
             "target_roles",
             "confidential_search",
+            "current_employer",
+            "aware_warning_threshold",
             "silence_days_agency",
             "silence_days_in_house",
             "silence_days_retained",
@@ -280,6 +283,9 @@ class ProfileForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        employer = self.fields["current_employer"]
+        employer.queryset = Firm.objects.owned_by(self.instance.user)
+        employer.empty_label = "None named"
         self.fields["search_paused"].initial = self.instance.search_paused_at is not None
         for name, maximum in self.THRESHOLD_LIMITS.items():
             field = self.fields[name]

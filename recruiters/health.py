@@ -20,6 +20,15 @@ INTERACTION_RULES = [
     ("feedback_owed", "Feedback owed to you", rules.feedback_owed),
     ("pitch_answer", "You owe an answer", rules.unanswered_pitches),
 ]
+# Rules returning roles: they fire for the recruiter presenting one of the roles.
+ROLE_RULES = [
+    ("double_submission", "Double submission", rules.double_submissions),
+    (
+        "unauthorised_submission",
+        "Submitted you without authorisation",
+        rules.unauthorised_submissions,
+    ),
+]
 
 
 @dataclass
@@ -64,11 +73,9 @@ def firing_rules(recruiter, profile, now):
     ]
     firing += [
         (key, label)
-        for key, label, rule in INTERACTION_RULES
+        for key, label, rule in INTERACTION_RULES + ROLE_RULES
         if rule(profile, now).filter(recruiter=recruiter).exists()
     ]
-    if rules.double_submissions(profile, now).filter(recruiter=recruiter).exists():
-        firing.append(("double_submission", "Double submission"))
     return firing
 
 

@@ -62,6 +62,12 @@ class Firm(OwnedModel):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.AGENCY)
     website = models.URLField(blank=True)
+    works_for_my_employer = models.BooleanField(
+        "works for my employer",
+        default=False,
+        help_text="An agency your current employer uses: in a confidential search, it must "
+        "not learn that you are looking.",
+    )
     notes = models.TextField(blank=True)
 
     class Meta:
@@ -352,6 +358,11 @@ class FollowUpState(models.TextChoices):
     SNOOZED = "snoozed", "Snoozed"
     DONE = "done", "Done"
     DISMISSED = "dismissed", "Dismissed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+FollowUpState.PENDING = (FollowUpState.OPEN, FollowUpState.SNOOZED)
+FollowUpState.CLOSED = (FollowUpState.DONE, FollowUpState.DISMISSED, FollowUpState.WITHDRAWN)
 
 
 class FollowUpRule(models.TextChoices):
@@ -378,6 +389,9 @@ class FollowUp(OwnedModel):
     state = models.CharField(max_length=20, choices=State, default=State.OPEN)
     snoozed_until = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # True when the rules closed it (its cause was answered or went away), not the user: such
+    # a follow-up opens again if its cause comes back; one the user closed stays closed.
+    closed_by_rule = models.BooleanField(default=False, editable=False)
     notes = models.TextField(blank=True)
     # Set on follow-ups that a rule made (recruiters.rules.sync_rule_follow_ups): which rule,
     # and a key naming its cause, so that one cause gives one follow-up, however often it runs.
@@ -408,7 +422,7 @@ class FollowUp(OwnedModel):
                 name="followup_snoozed_has_until",
             ),
             models.CheckConstraint(
-                condition=Q(state__in=["done", "dismissed"], closed_at__isnull=False)
+                condition=Q(state__in=FollowUpState.CLOSED, closed_at__isnull=False)
                 | Q(state__in=["open", "snoozed"], closed_at__isnull=True),
                 name="followup_closed_has_closed_at",
             ),
@@ -464,6 +478,7 @@ PROFILE_THRESHOLDS = (
     "feedback_business_days",
     "pitch_answer_days",
     "check_in_days",
+    "aware_warning_threshold",
 )
 
 
@@ -505,7 +520,29 @@ class Profile(models.Model):
     purpose_statement = models.TextField(blank=True)
     target_roles = models.TextField(blank=True, help_text="One per line.")
     confidential_search = models.BooleanField(
-        default=False, help_text="Recruiters tied to your current employer must not know."
+        "I am searching confidentially",
+        default=False,
+        help_text="Your current employer must not learn of your search: Callback warns before "
+        "anything reaches recruiters tied to it, and keeps names out of e-mails and the feed.",
+    )
+    current_employer = models.ForeignKey(
+        Firm,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Its in-house recruiters, the agencies marked as working for it and its "
+        "roles are flagged everywhere.",
+    )
+    aware_warning_threshold = models.PositiveSmallIntegerField(
+        "warn when more recruiters than this know you are looking",
+        default=5,
+        help_text="In a confidential search.",
+    )
+    digest_email = models.EmailField(
+        "send digests to",
+        blank=True,
+        help_text="A personal address, if not your login's. Empty: your login's address.",
     )
     check_in_days = models.PositiveSmallIntegerField(
         "check in with “invest” recruiters after (days)", default=30

@@ -1,4 +1,4 @@
-"""The two-way-street rules (../shared/DESIGN.md), computed by the database.
+"""The two-way-street rules (docs/design.md), computed by the database.
 
 Each rule is one function of a user's Profile (its thresholds and time zone) and `now`,
 returning a queryset: the dashboard, the recruiter pages, the digests and the reminders all
@@ -8,13 +8,14 @@ however many recruiters and interactions there are. Only interactions up to `now
 `recruiters/rules_reference.py` states the same rules in plain Python over plain lists;
 tests/rules/ check on random histories that both always agree.
 
-Articles (../shared/seeds/): 000 recruiters are sales people and go quiet; 001 agency and
+Articles (docs/design.md): 000 recruiters are sales people and go quiet; 001 agency and
 in-house recruiters behave differently; 002 communication is a two-way street; 003 double
 submissions and working with several recruiters; 004 invest / maintain / dormant.
 """
 
 import functools
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.db.models import (
     Case,
@@ -24,6 +25,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -31,7 +33,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractIsoWeekDay, TruncDate
+from django.db.models.functions import Coalesce, ExtractIsoWeekDay, Least, Lower, TruncDate
 
 from recruiters.models import FollowUp, Interaction, Recruiter, Role
 
@@ -290,28 +292,22 @@ def updates_owed(profile, now):
     - you had an interview with another recruiter, within the rolling window.
 
     Annotates last_update_at (your last status update to them), accepted_elsewhere_at and
-    interview_elsewhere_at (the latest such event since it, or None) and paused_owed.
+    interview_elsewhere_at (the earliest such event since it, or None: the update is owed from
+    the earliest news they have not heard) and paused_owed. `update_news` lists that news.
     """
-    window_start = now - timedelta(days=profile.one_sided_window_days)
-    last_update = _latest(_touches(now, direction=OUTBOUND, kind=Interaction.Kind.STATUS_UPDATE))
     since_update = Coalesce(OuterRef("last_update_at"), Value(LONG_AGO))
-    accepted_elsewhere = (
-        Role.objects.owned_by(profile.user)
-        .filter(stage=Role.Stage.ACCEPTED, stage_changed_at__lte=now)
-        .exclude(recruiter=OuterRef("pk"))
-        .filter(stage_changed_at__gt=since_update)
+    accepted, interviews = _update_news(profile, now)
+    accepted_elsewhere = accepted.exclude(recruiter=OuterRef("pk")).filter(
+        stage_changed_at__gt=since_update
     )
-    interviews_elsewhere = (
-        Interaction.objects.owned_by(profile.user)
-        .filter(kind=Interaction.Kind.INTERVIEW, occurred_at__gt=window_start, occurred_at__lte=now)
-        .exclude(recruiter=OuterRef("pk"))
-        .filter(occurred_at__gt=since_update)
+    interviews_elsewhere = interviews.exclude(recruiter=OuterRef("pk")).filter(
+        occurred_at__gt=since_update
     )
     paused_at = profile.search_paused_at
     paused_since = paused_at if paused_at is not None and paused_at <= now else None
     events = [
-        Subquery(accepted_elsewhere.order_by("-stage_changed_at").values("stage_changed_at")[:1]),
-        Subquery(interviews_elsewhere.order_by("-occurred_at").values("occurred_at")[:1]),
+        Subquery(accepted_elsewhere.order_by("stage_changed_at").values("stage_changed_at")[:1]),
+        Subquery(interviews_elsewhere.order_by("occurred_at").values("occurred_at")[:1]),
     ]
     pause_owed = Value(False)
     if paused_since is not None:
@@ -319,7 +315,7 @@ def updates_owed(profile, now):
     return (
         with_health(profile, now, "open_role_count")
         .filter(open_role_count__gt=0)
-        .annotate(last_update_at=last_update)
+        .annotate(last_update_at=_last_status_update(now))
         .annotate(
             accepted_elsewhere_at=events[0],
             interview_elsewhere_at=events[1],
@@ -331,6 +327,75 @@ def updates_owed(profile, now):
             | Q(paused_owed=True)
         )
         .order_by("name")
+    )
+
+
+def _last_status_update(now):
+    """Your last status update to the outer recruiter, up to `now`: what tells them the news."""
+    return _latest(_touches(now, direction=OUTBOUND, kind=Interaction.Kind.STATUS_UPDATE))
+
+
+def _update_news(profile, now):
+    """(accepted offers, interviews): the user's news that updates_owed counts, up to `now`:
+    roles moved to "accepted", and interviews within the rolling window."""
+    window_start = now - timedelta(days=profile.one_sided_window_days)
+    accepted = Role.objects.owned_by(profile.user).filter(
+        stage=Role.Stage.ACCEPTED, stage_changed_at__lte=now
+    )
+    interviews = Interaction.objects.owned_by(profile.user).filter(
+        kind=Interaction.Kind.INTERVIEW, occurred_at__gt=window_start, occurred_at__lte=now
+    )
+    return accepted, interviews
+
+
+ACCEPTED_NEWS = "you accepted an offer elsewhere"
+INTERVIEW_NEWS = "you interviewed elsewhere"
+PAUSE_NEWS = "you paused your search"
+
+
+@evaluated_in_utc
+def update_news(profile, now):
+    """The news behind updates_owed, for every recruiter at once, oldest first: a list of
+    (when, what, the id of the recruiter it came through, or None). Two queries.
+
+    A recruiter owed an update has not heard the items that did not come through them, dated
+    after their last_update_at (see `untold_news`); the pause is added by `untold_news`.
+    """
+    accepted, interviews = _update_news(profile, now)
+    news = [
+        *(
+            (at, ACCEPTED_NEWS, by)
+            for at, by in accepted.values_list("stage_changed_at", "recruiter")
+        ),
+        *(
+            (at, INTERVIEW_NEWS, by)
+            for at, by in interviews.values_list("occurred_at", "recruiter")
+        ),
+    ]
+    return sorted(news, key=lambda item: item[0])
+
+
+def untold_news(recruiter, news, profile):
+    """[(when, what)] that `recruiter`, a row of updates_owed, has not been told, oldest first:
+    the items of `news` (update_news) that did not come through them, after their last
+    status update, and the pause if it is owed. The first item is when the update is due."""
+    told_until = recruiter.last_update_at
+    untold = [
+        (when, what)
+        for when, what, by in news
+        if by != recruiter.pk and (told_until is None or when > told_until)
+    ]
+    if recruiter.paused_owed:
+        untold.append((profile.search_paused_at, PAUSE_NEWS))
+    return sorted(untold, key=lambda item: item[0])
+
+
+@evaluated_in_utc
+def status_updates_sent(profile, now):
+    """The user's recruiters annotated with last_update_at, their last status update up to
+    `now` (None if none): an update follow-up made before it is answered (updates_owed)."""
+    return Recruiter.objects.owned_by(profile.user).annotate(
+        last_update_at=_last_status_update(now)
     )
 
 
@@ -362,9 +427,6 @@ def feedback_owed(profile, now):
     zone = profile.zone
     today = now.astimezone(zone).date()
     n = profile.feedback_business_days
-    feedback_after = _later(now, INBOUND).filter(
-        Q(kind=Interaction.Kind.INTERVIEW_FEEDBACK) | Q(value=Interaction.Value.FEEDBACK)
-    )
     owed_by_weekday = Q()
     for weekday in range(1, 8):
         latest_owed_date = today - timedelta(days=business_day_offset(weekday, n) + 1)
@@ -377,9 +439,25 @@ def feedback_owed(profile, now):
             local_weekday=ExtractIsoWeekDay("occurred_at", tzinfo=zone),
         )
         .filter(owed_by_weekday)
-        .filter(~Exists(feedback_after))
+        .filter(~Exists(_feedback_after(now)))
         .select_related("recruiter", "role")
         .order_by("occurred_at")
+    )
+
+
+def _feedback_after(now):
+    """The recruiter's feedback on the outer interview, after it and up to `now`."""
+    return _later(now, INBOUND).filter(
+        Q(kind=Interaction.Kind.INTERVIEW_FEEDBACK) | Q(value=Interaction.Value.FEEDBACK)
+    )
+
+
+@evaluated_in_utc
+def feedback_given(profile, now):
+    """Interviews the recruiter has given feedback on, up to `now`: what answers a feedback
+    follow-up (feedback_owed)."""
+    return Interaction.objects.owned_by(profile.user).filter(
+        Exists(_feedback_after(now)), kind=Interaction.Kind.INTERVIEW
     )
 
 
@@ -399,14 +477,26 @@ def unanswered_pitches(profile, now):
     occurred_at <= now - 2 days.
     """
     cutoff = now - timedelta(days=profile.pitch_answer_days)
-    answer_after = _later(now, OUTBOUND)
     return (
-        Interaction.objects.owned_by(profile.user)
-        .filter(direction=INBOUND, kind=Interaction.Kind.ROLE_PITCH, occurred_at__lte=cutoff)
-        .filter(~Exists(answer_after))
+        _pitches(profile)
+        .filter(occurred_at__lte=cutoff)
+        .filter(~Exists(_later(now, OUTBOUND)))
         .select_related("recruiter", "role")
         .order_by("occurred_at")
     )
+
+
+def _pitches(profile):
+    return Interaction.objects.owned_by(profile.user).filter(
+        direction=INBOUND, kind=Interaction.Kind.ROLE_PITCH
+    )
+
+
+@evaluated_in_utc
+def pitches_answered(profile, now):
+    """Pitches with something outbound to that recruiter after them, up to `now`: what
+    answers a pitch follow-up (unanswered_pitches)."""
+    return _pitches(profile).filter(Exists(_later(now, OUTBOUND)))
 
 
 # Role and follow-up rules ------------------------------------------------------------------
@@ -419,24 +509,24 @@ def double_submissions(profile, now):
     A role submitted (submitted_on set) to an employer, through a recruiter, in the last
     6 months (183 days up to today, in the user's time zone), when another recruiter
     submitted you to the same employer within 183 days of it, before or after.
-    Annotates clash_count: how many such other submissions.
+    Annotates clash_count: how many such other submissions; and authorised_clash_count: how
+    many of those you authorised (Role.submission_authorised), so that the warning can say
+    which of the submissions you agreed to.
     """
     today = now.astimezone(profile.zone).date()
     window = timedelta(days=DOUBLE_SUBMISSION_DAYS)
-    clashes = (
-        Role.objects.filter(
-            owner=OuterRef("owner"),
-            employer=OuterRef("employer"),
-            submitted_on__gte=OuterRef("submitted_on") - window,
-            submitted_on__lte=OuterRef("submitted_on") + window,
-            recruiter__isnull=False,
-        )
-        .exclude(recruiter=OuterRef("recruiter"))
-        .order_by()
-        .values("employer")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+    clashes = Role.objects.filter(
+        owner=OuterRef("owner"),
+        employer=OuterRef("employer"),
+        submitted_on__gte=OuterRef("submitted_on") - window,
+        submitted_on__lte=OuterRef("submitted_on") + window,
+        recruiter__isnull=False,
+    ).exclude(recruiter=OuterRef("recruiter"))
+
+    def counted(roles):
+        per_employer = roles.order_by().values("employer").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(per_employer, output_field=IntegerField()), 0)
+
     return (
         Role.objects.owned_by(profile.user)
         .filter(
@@ -446,10 +536,41 @@ def double_submissions(profile, now):
             employer__isnull=False,
             recruiter__isnull=False,
         )
-        .annotate(clash_count=Coalesce(Subquery(clashes, output_field=IntegerField()), 0))
+        .annotate(clash_count=counted(clashes))
         .filter(clash_count__gt=0)
+        .annotate(authorised_clash_count=counted(clashes.filter(submission_authorised=True)))
         .select_related("employer", "recruiter")
         .order_by("employer__name", "submitted_on")
+    )
+
+
+@evaluated_in_utc
+def unauthorised_submissions(profile, now):
+    """Submitted without your authorisation (DESIGN.md: a Role records "whether I authorised
+    the submission (right to represent)"; article 003: working with several recruiters is
+    fine "as long as they're not obnoxious or unethical about it", and a recruiter submits
+    you only where you agreed that they may).
+
+    A role presented by a recruiter (recruiter set), submitted (submitted_on set) on or
+    before today, in the user's time zone at `now`, whose submission you did not authorise
+    (submission_authorised unticked), whatever its stage: a submission that was rejected or
+    closed since was still made without your say-so. There is no threshold and no window:
+    a submission counts from its day (local 00:00 of submitted_on) for as long as it stays
+    unauthorised. A submission dated after today, in the user's zone, does not count yet.
+    A direct application (no recruiter) never counts; the employer may be unknown.
+    Oldest submission first. Annotates nothing.
+    """
+    today = now.astimezone(profile.zone).date()
+    return (
+        Role.objects.owned_by(profile.user)
+        .filter(
+            recruiter__isnull=False,
+            submitted_on__isnull=False,
+            submitted_on__lte=today,
+            submission_authorised=False,
+        )
+        .select_related("employer", "recruiter")
+        .order_by("submitted_on", "pk")
     )
 
 
@@ -484,7 +605,7 @@ def effective_due():
 def _pending(profile):
     return (
         FollowUp.objects.owned_by(profile.user)
-        .filter(state__in=[FollowUp.State.OPEN, FollowUp.State.SNOOZED])
+        .filter(state__in=FollowUp.State.PENDING)
         .annotate(current_due_at=effective_due())
         .select_related("recruiter", "role")
     )
@@ -509,7 +630,103 @@ def due_today_follow_ups(profile, now):
     )
 
 
+# Confidential search -----------------------------------------------------------------------
+
+# A role at one of these stages means its recruiter put you forward: they hold your CV.
+AWARE_STAGES = (*Role.ACTIVE_STAGES, Role.Stage.ACCEPTED)
+# Outbound interactions of these kinds tell a recruiter that you are looking: outreach is
+# you marketing yourself; a status update is news of your search (article 002).
+TELLING_KINDS = (Interaction.Kind.OUTREACH, Interaction.Kind.STATUS_UPDATE)
+NEVER = datetime(9999, 12, 31, tzinfo=UTC)  # "no such moment", which Least passes over
+
+
+def sqlite_local_midnight(day, zone):
+    """LocalMidnight on SQLite: registered on each connection by recruiters.apps."""
+    if day is None:
+        return None
+    start = datetime.combine(date.fromisoformat(str(day)), time(0), tzinfo=ZoneInfo(zone))
+    return str(start.astimezone(UTC).replace(tzinfo=None))  # as Django stores a datetime
+
+
+class LocalMidnight(Func):
+    """The instant a date begins in a time zone, as `datetime.combine(day, time(0),
+    tzinfo=zone)` says in Python: where local midnight happens twice (clocks going back at
+    midnight, as in Havana), the first of the two; where the clocks skip it, the moment
+    they jump to. PostgreSQL reads an ambiguous local time as the later one, so the day is
+    first tried at the offset in force 24 hours before, kept if it does give local midnight.
+    SQLite asks Python (sqlite_local_midnight)."""
+
+    output_field = DateTimeField()
+
+    def __init__(self, day, zone):
+        super().__init__(day)
+        self.zone = str(zone)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        day, zone = f"(({sql})::timestamp)", self.zone
+        earlier = f"((({day} - interval '24 hours') AT TIME ZONE %s) + interval '24 hours')"
+        earlier_params = [*params, zone]
+        return (
+            f"(CASE WHEN ({earlier} AT TIME ZONE %s) = {day} THEN {earlier} "
+            f"ELSE ({day} AT TIME ZONE %s) END)",
+            [*earlier_params, zone, *params, *earlier_params, *params, zone],
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"callback_local_midnight({sql}, %s)", [*params, self.zone]
+
+
+@evaluated_in_utc
+def aware_of_search(profile, now):
+    """Who knows you are looking (article 003: "There are LOTS of recruiters out there and
+    unless you're searching confidentially, there's not really much downside to marketing
+    yourself to lots of different recruiting firms"). In a confidential search each one is
+    a way for your employer to hear of it.
+
+    The user's recruiters who hold your CV or have been told that you are looking, up to
+    `now` (moments exactly at `now` count, later ones not yet):
+    - an interaction of kind "submission" with them, in either direction;
+    - an outbound interaction of kind "outreach" (you marketed yourself to them) or
+      "status update" (you told them how your search goes: they know there is one); inbound
+      ones do not count, nor do other kinds (a check-in, a pitch they sent you);
+    - a role they present with submitted_on set, whatever its stage now, from the user's
+      local midnight (profile.zone) starting that day; or at submitted, interviewing,
+      offer or accepted, from its stage_changed_at.
+    A role counts by its date and stage as they are now: one moved on to rejected without a
+    submission date no longer counts (the role board records the date when it moves a role
+    to submitted). Annotates aware_since, the earliest such moment. Earliest first, then by
+    name.
+    """
+    today = now.astimezone(profile.zone).date()
+    told = _touches(now).filter(
+        Q(kind=Interaction.Kind.SUBMISSION) | Q(direction=OUTBOUND, kind__in=TELLING_KINDS)
+    )
+    theirs = Role.objects.filter(recruiter=OuterRef("pk"))
+    put_forward = theirs.filter(stage__in=AWARE_STAGES, stage_changed_at__lte=now)
+    submitted = (
+        theirs.filter(submitted_on__lte=today)
+        .annotate(midnight=LocalMidnight("submitted_on", profile.time_zone))
+        .order_by("submitted_on")
+        .values("midnight")[:1]
+    )
+    moments = [
+        _earliest(told),
+        Subquery(put_forward.order_by("stage_changed_at").values("stage_changed_at")[:1]),
+        Subquery(submitted, output_field=DateTimeField()),
+    ]
+    return (
+        Recruiter.objects.owned_by(profile.user)
+        .select_related("firm")
+        .annotate(aware_since=Least(*(Coalesce(m, Value(NEVER)) for m in moments)))
+        .filter(aware_since__lt=NEVER)
+        .order_by("aware_since", Lower("name"))
+    )
+
+
 __all__ = [
+    "aware_of_search",
     "awaiting_reply",
     "check_in_due",
     "dormant_recruiters",
@@ -520,6 +737,7 @@ __all__ = [
     "overdue_follow_ups",
     "silent_recruiters",
     "unanswered_pitches",
+    "unauthorised_submissions",
     "updates_owed",
     "with_health",
 ]

@@ -1,4 +1,4 @@
-"""The two-way-street rules (../shared/DESIGN.md) in plain Python, as a reference.
+"""The two-way-street rules (docs/design.md) in plain Python, as a reference.
 
 `recruiters/rules.py` computes the rules in the database; this module states the same rules
 again, written from the docstrings of rules.py (the specification), not from its SQL: plain
@@ -7,16 +7,17 @@ histories that both always agree.
 
 Each rule is a function of a `History` (one user's profile and rows) and `now`, and returns
 a dict whose keys are the ids the rule selects (recruiter ids for the recruiter rules,
-interaction ids for feedback_owed and unanswered_pitches, role ids for double_submissions,
-follow-up ids for the follow-up rules), so that `set(rule(history, now))` is what the rule
-selects, and whose values are the figures that rules.py annotates on each row (an empty dict
-when there are none). with_health gives every recruiter's figures; submission_clashes(history,
-role) gives a set of role ids.
+interaction ids for feedback_owed and unanswered_pitches, role ids for double_submissions
+and unauthorised_submissions, follow-up ids for the follow-up rules), so that
+`set(rule(history, now))` is what the rule selects, and whose values are the figures that
+rules.py annotates on each row (an empty dict when there are none). with_health gives every
+recruiter's figures; submission_clashes(history, role) gives a set of role ids.
 
 Conventions, the same everywhere:
 - Times are instants: every comparison and difference is made in UTC (`_utc`), so "N days"
   is N x 24 hours. Only the rules that speak of the user's local days (feedback_owed,
-  double_submissions, due_today_follow_ups) convert to the user's time zone, with zoneinfo.
+  double_submissions, unauthorised_submissions, due_today_follow_ups) convert to the user's
+  time zone, with zoneinfo.
 - Only interactions up to `now` count (occurred_at <= now); so do acceptances and a paused
   search (updates_owed). A role's stage is its current stage: a role is open while it is
   submitted, interviewing or at offer, whenever it got there.
@@ -24,7 +25,7 @@ Conventions, the same everywhere:
   rolling window of N days ending at `now` is (now - N days, now]: a touch exactly N days old
   has left it, as a contact exactly 90 days old makes a recruiter dormant.
 
-Articles (../shared/seeds/): 000 recruiters are sales people and go quiet; 001 agency and
+Articles (docs/design.md): 000 recruiters are sales people and go quiet; 001 agency and
 in-house recruiters behave differently; 002 communication is a two-way street; 003 double
 submissions and working with several recruiters; 004 invest / maintain / dormant.
 """
@@ -39,12 +40,14 @@ INVEST, MAINTAIN, DORMANT = "invest", "maintain", "dormant"
 PITCHED, SUBMITTED, INTERVIEWING, OFFER = "pitched", "submitted", "interviewing", "offer"
 ACCEPTED, REJECTED, WITHDRAWN, CLOSED = "accepted", "rejected", "withdrawn", "closed"
 OPEN_ROLE_STAGES = (SUBMITTED, INTERVIEWING, OFFER)  # a role at these stages is an open thread
+PUT_FORWARD_STAGES = (*OPEN_ROLE_STAGES, ACCEPTED)  # its recruiter holds your CV
 INBOUND, OUTBOUND = "inbound", "outbound"  # inbound: from the recruiter; outbound: from me
 INTERVIEW, INTERVIEW_FEEDBACK = "interview", "interview_feedback"
 ROLE_PITCH, STATUS_UPDATE = "role_pitch", "status_update"
+OUTREACH, SUBMISSION = "outreach", "submission"
 FEEDBACK_VALUE = "feedback"
 FOLLOW_UP_OPEN, FOLLOW_UP_SNOOZED = "open", "snoozed"
-FOLLOW_UP_DONE, FOLLOW_UP_DISMISSED = "done", "dismissed"
+FOLLOW_UP_DONE, FOLLOW_UP_DISMISSED, FOLLOW_UP_WITHDRAWN = "done", "dismissed", "withdrawn"
 
 DOUBLE_SUBMISSION_DAYS = 183  # "within 6 months"
 
@@ -85,6 +88,7 @@ class RefRole:
     stage: str
     stage_changed_at: datetime
     submitted_on: date | None = None
+    submission_authorised: bool = False  # right to represent: I agreed they may submit me
 
 
 @dataclass(frozen=True)
@@ -338,7 +342,7 @@ def updates_owed(history, now):
     `now`, you accepted an offer (a role moved to "accepted") that they do not present, you
     paused your search, or you had an interview with another recruiter within the rolling
     window. Figures: last_update_at; accepted_elsewhere_at and interview_elsewhere_at, the
-    latest such event since that update (or None); paused_owed.
+    earliest such event since that update (or None); paused_owed.
     """
     now = _utc(now)
     profile = history.profile
@@ -375,8 +379,8 @@ def updates_owed(history, now):
         if accepted or interviews or paused_owed:
             owed[recruiter.id] = {
                 "last_update_at": last_update,
-                "accepted_elsewhere_at": max(accepted, default=None),
-                "interview_elsewhere_at": max(interviews, default=None),
+                "accepted_elsewhere_at": min(accepted, default=None),
+                "interview_elsewhere_at": min(interviews, default=None),
                 "paused_owed": paused_owed,
             }
     return owed
@@ -482,7 +486,8 @@ def double_submissions(history, now):
     A role with submitted_on, an employer and a recruiter, submitted within the last 183 days
     (today - 183 <= submitted_on <= today, today in the user's time zone), when a role of
     another recruiter was submitted to the same employer within 183 days of it, before or
-    after (submission_clashes). Figures: clash_count, the number of such other roles.
+    after (submission_clashes). Figures: clash_count, the number of such other roles, and
+    authorised_clash_count, how many of those other roles' submissions you authorised.
     """
     today = _utc(now).astimezone(ZoneInfo(history.profile.time_zone)).date()
     window = timedelta(days=DOUBLE_SUBMISSION_DAYS)
@@ -492,8 +497,33 @@ def double_submissions(history, now):
             continue
         clashes = submission_clashes(history, role)
         if clashes:
-            doubles[role.id] = {"clash_count": len(clashes)}
+            authorised = [r for r in history.roles if r.id in clashes and r.submission_authorised]
+            doubles[role.id] = {
+                "clash_count": len(clashes),
+                "authorised_clash_count": len(authorised),
+            }
     return doubles
+
+
+def unauthorised_submissions(history, now):
+    """Submitted without your authorisation (DESIGN.md: "whether I authorised the submission
+    (right to represent)"; article 003: several recruiters, "as long as they're not obnoxious
+    or unethical about it").
+
+    A role with a recruiter and a submitted_on no later than today (the user's local date at
+    `now`), whose submission_authorised is False, at any stage and however long ago. A
+    submission dated tomorrow or later, locally, does not count yet; a role without a
+    recruiter (a direct application) never does. No figures.
+    """
+    today = _utc(now).astimezone(ZoneInfo(history.profile.time_zone)).date()
+    return {
+        role.id: {}
+        for role in history.roles
+        if role.recruiter_id is not None
+        and role.submitted_on is not None
+        and role.submitted_on <= today
+        and not role.submission_authorised
+    }
 
 
 def _effective_due(follow_up):
@@ -530,6 +560,45 @@ def due_today_follow_ups(history, now):
     }
 
 
+# Confidential search --------------------------------------------------------------------------
+
+
+def aware_of_search(history, now):
+    """Who knows you are looking (article 003: "unless you're searching confidentially,
+    there's not really much downside to marketing yourself to lots of different recruiting
+    firms").
+
+    A recruiter who, up to `now` (at `now` included), has
+    - an interaction of kind "submission" with you, either direction;
+    - an outbound interaction of kind "outreach" or "status update" from you;
+    - a role they present whose submitted_on is set (from the local midnight, in the user's
+      zone, that starts that day), whatever its stage; or whose stage is submitted,
+      interviewing, offer or accepted (from its stage_changed_at).
+    Figures: aware_since, the earliest of those moments.
+    """
+    now = _utc(now)
+    zone = ZoneInfo(history.profile.time_zone)
+    aware = {}
+    for recruiter in history.recruiters:
+        moments = [
+            _utc(i.occurred_at)
+            for i in _touches(history, recruiter, now)
+            if i.kind == SUBMISSION
+            or (i.direction == OUTBOUND and i.kind in (OUTREACH, STATUS_UPDATE))
+        ]
+        for role in history.roles:
+            if role.recruiter_id != recruiter.id:
+                continue
+            if role.submitted_on is not None:
+                moments.append(_utc(datetime.combine(role.submitted_on, time(0), tzinfo=zone)))
+            if role.stage in PUT_FORWARD_STAGES:
+                moments.append(_utc(role.stage_changed_at))
+        moments = [moment for moment in moments if moment <= now]
+        if moments:
+            aware[recruiter.id] = {"aware_since": min(moments)}
+    return aware
+
+
 RULES = (
     "silent_recruiters",
     "dormant_recruiters",
@@ -540,6 +609,8 @@ RULES = (
     "feedback_owed",
     "unanswered_pitches",
     "double_submissions",
+    "unauthorised_submissions",
     "overdue_follow_ups",
     "due_today_follow_ups",
+    "aware_of_search",
 )

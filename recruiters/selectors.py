@@ -64,7 +64,7 @@ def roles_by_stage(user):
 def open_follow_ups(user):
     return (
         FollowUp.objects.owned_by(user)
-        .filter(state__in=[FollowUp.State.OPEN, FollowUp.State.SNOOZED])
+        .filter(state__in=FollowUp.State.PENDING)
         .select_related("recruiter", "role")
         .order_by("due_at")
     )
@@ -73,7 +73,7 @@ def open_follow_ups(user):
 def closed_follow_ups(user, limit=20):
     return (
         FollowUp.objects.owned_by(user)
-        .filter(state__in=[FollowUp.State.DONE, FollowUp.State.DISMISSED])
+        .filter(state__in=FollowUp.State.CLOSED)
         .select_related("recruiter", "role")
         .order_by("-closed_at")[:limit]
     )

@@ -1,8 +1,9 @@
 """Writes: every change to the domain that is more than saving one form."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
@@ -30,32 +31,32 @@ def log_quick_touch(recruiter, *, direction, summary, now=None):
 
 
 def complete_follow_up(follow_up, *, now=None):
-    follow_up.state = FollowUp.State.DONE
-    follow_up.snoozed_until = None
-    follow_up.closed_at = now or timezone.now()
-    follow_up.save(update_fields=["state", "snoozed_until", "closed_at", "updated_at"])
+    _set_state(follow_up, FollowUp.State.DONE, closed_at=now or timezone.now())
 
 
 def dismiss_follow_up(follow_up, *, now=None):
-    follow_up.state = FollowUp.State.DISMISSED
-    follow_up.snoozed_until = None
-    follow_up.closed_at = now or timezone.now()
-    follow_up.save(update_fields=["state", "snoozed_until", "closed_at", "updated_at"])
+    _set_state(follow_up, FollowUp.State.DISMISSED, closed_at=now or timezone.now())
 
 
 def snooze_follow_up(follow_up, *, days=3, now=None):
     """Hide the follow-up until `days` from now; it comes back as due then."""
-    follow_up.state = FollowUp.State.SNOOZED
-    follow_up.snoozed_until = (now or timezone.now()) + timedelta(days=days)
-    follow_up.closed_at = None
-    follow_up.save(update_fields=["state", "snoozed_until", "closed_at", "updated_at"])
+    until = (now or timezone.now()) + timedelta(days=days)
+    _set_state(follow_up, FollowUp.State.SNOOZED, snoozed_until=until)
 
 
 def reopen_follow_up(follow_up):
-    follow_up.state = FollowUp.State.OPEN
-    follow_up.snoozed_until = None
-    follow_up.closed_at = None
-    follow_up.save(update_fields=["state", "snoozed_until", "closed_at", "updated_at"])
+    _set_state(follow_up, FollowUp.State.OPEN)
+
+
+def _set_state(follow_up, state, *, snoozed_until=None, closed_at=None):
+    """The user's own decision on a follow-up (never the rules')."""
+    follow_up.state = state
+    follow_up.snoozed_until = snoozed_until
+    follow_up.closed_at = closed_at
+    follow_up.closed_by_rule = False
+    follow_up.save(
+        update_fields=["state", "snoozed_until", "closed_at", "closed_by_rule", "updated_at"]
+    )
 
 
 def move_role(role, *, stage, now=None):
@@ -69,6 +70,13 @@ def move_role(role, *, stage, now=None):
     role.save(update_fields=["stage", "stage_changed_at", "submitted_on", "updated_at"])
 
 
+def authorise_submission(role):
+    """Record that you agreed `role`'s recruiter may submit you there (right to represent):
+    rules.unauthorised_submissions stops listing it."""
+    role.submission_authorised = True
+    role.save(update_fields=["submission_authorised", "updated_at"])
+
+
 def rule_obligations(profile, now):
     """The follow-ups that the rules imply right now, unsaved, each keyed by its cause.
 
@@ -77,7 +85,8 @@ def rule_obligations(profile, now):
     - an answer owed by me to a recruiter's pitches (rules.unanswered_pitches): one per
       recruiter and first unanswered pitch;
     - an update owed by me to a recruiter with an active submission (rules.updates_owed):
-      one per recruiter and latest piece of news they have not been told.
+      one per recruiter and last status update sent to them (or "never"), due at the
+      earliest news they have not heard, its notes listing all of it.
     """
     owed = []
     for interview in rules.feedback_owed(profile, now):
@@ -114,54 +123,119 @@ def rule_obligations(profile, now):
                 rule_key=str(first.pk),
             )
         )
-    for recruiter in rules.updates_owed(profile, now):
-        events = update_events(recruiter, profile)
-        owed.append(
-            FollowUp(
-                owed_by=FollowUp.OwedBy.ME,
-                title=f"Update {recruiter} on your search",
-                notes=update_note(recruiter, events, profile),
-                recruiter=recruiter,
-                due_at=events[0][0],
-                rule=FollowUp.Rule.UPDATE_OWED,
-                # Keyed by the latest news: news after a dismissed one is owed again.
-                rule_key=f"{recruiter.pk}:{events[-1][0].isoformat()}",
-            )
+    owed_updates = list(rules.updates_owed(profile, now))
+    news = rules.update_news(profile, now) if owed_updates else []
+    for recruiter in owed_updates:
+        untold = rules.untold_news(recruiter, news, profile)
+        update = FollowUp(
+            owed_by=FollowUp.OwedBy.ME,
+            title=f"Update {recruiter} on your search",
+            notes=update_note(recruiter, untold, profile),
+            recruiter=recruiter,
+            due_at=untold[0][0],
+            rule=FollowUp.Rule.UPDATE_OWED,
+            rule_key=update_key(recruiter.pk, recruiter.last_update_at),
         )
+        update.latest_news_at = untold[-1][0]  # not stored: see sync_rule_follow_ups
+        owed.append(update)
     for follow_up in owed:
         follow_up.owner = profile.user
     return owed
 
 
-def update_events(recruiter, profile):
-    """[(when, what)] that a recruiter from rules.updates_owed has not been told, oldest first."""
-    events = [
-        (recruiter.accepted_elsewhere_at, "you accepted an offer elsewhere"),
-        (recruiter.interview_elsewhere_at, "you interviewed elsewhere"),
-        (profile.search_paused_at if recruiter.paused_owed else None, "you paused your search"),
-    ]
-    return sorted((when, what) for when, what in events if when is not None)
+def update_key(recruiter_id, last_update_at):
+    """ "<recruiter id>:<your last status update to them>", or ":never": the news since
+    then is one obligation, however it grows or shrinks, until the next update answers it."""
+    return f"{recruiter_id}:{last_update_at.isoformat() if last_update_at else 'never'}"
 
 
-def update_note(recruiter, events, profile):
-    """ "You accepted an offer elsewhere 22 Nov. Dana holds 1 open role with you." """
-    news = "; ".join(f"{what} {local_day(when, profile)}" for when, what in events)
+def update_note(recruiter, untold, profile):
+    """ "You interviewed elsewhere 9 Jun and 11 Jun; you paused your search 12 Jun. Dana
+    holds 1 open role with you." The news in the order it happened, each kind once."""
+    days_by_news = {}
+    for when, what in untold:
+        days = days_by_news.setdefault(what, [])
+        if (day := local_day(when, profile)) not in days:
+            days.append(day)
+    news = "; ".join(f"{what} {join_words(days)}" for what, days in days_by_news.items())
     roles = f"{recruiter.open_role_count} open role{pluralize(recruiter.open_role_count)}"
     return f"{news[0].upper()}{news[1:]}. {recruiter} holds {roles} with you."
+
+
+def join_words(words):
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def local_day(moment, profile):
     return moment.astimezone(profile.zone).strftime("%-d %b")
 
 
+def answered_causes(profile, now, follow_ups):
+    """The (rule, rule_key) of those rule-made `follow_ups` whose cause was answered by `now`:
+    the feedback came, the pitch got a reply, a status update went out after the key's
+    last one. Three queries at most. A cause not answered but no longer owed went away."""
+    causes = {}  # rule -> [(id at the head of the key, the rest, the key)]
+    for follow_up in follow_ups:
+        head, _, since = follow_up.rule_key.partition(":")
+        if head.isascii() and head.isdigit():
+            causes.setdefault(follow_up.rule, []).append((int(head), since, follow_up.rule_key))
+    answered = set()
+    answers = {
+        FollowUp.Rule.FEEDBACK_OWED: rules.feedback_given,
+        FollowUp.Rule.PITCH_ANSWER: rules.pitches_answered,
+    }
+    for rule, answered_rows in answers.items():
+        if rule in causes:
+            rows = answered_rows(profile, now).filter(pk__in=[pk for pk, _, _ in causes[rule]])
+            found = set(rows.values_list("pk", flat=True))
+            answered |= {(rule, key) for pk, _, key in causes[rule] if pk in found}
+    if updates := causes.get(FollowUp.Rule.UPDATE_OWED):
+        recruiters = rules.status_updates_sent(profile, now).filter(
+            pk__in=[pk for pk, _, _ in updates], last_update_at__isnull=False
+        )
+        sent = dict(recruiters.values_list("pk", "last_update_at"))
+        answered |= {
+            (FollowUp.Rule.UPDATE_OWED, key)
+            for pk, since, key in updates
+            if pk in sent and (since == "never" or sent[pk] > parse_moment(since))
+        }
+    return answered
+
+
+def news_since_closed(follow_up, fresh):
+    """Has an update you closed yourself news dated after you closed it?"""
+    latest = getattr(fresh, "latest_news_at", None)
+    return latest is not None and latest > follow_up.closed_at
+
+
+def parse_moment(text):
+    """An aware datetime from an ISO 8601 text; the far future if it is none (never before)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    return moment if moment and moment.tzinfo else datetime.max.replace(tzinfo=UTC)
+
+
+# What a rule keeps up to date on a follow-up it made, as long as its cause is owed.
+RULE_MADE_FIELDS = ("owed_by", "title", "notes", "recruiter_id", "role_id", "due_at")
+
+
 @transaction.atomic
 def sync_rule_follow_ups(profile, now=None):
-    """Create the follow-ups the rules imply, exactly once; close those whose cause is gone.
+    """Make the rule-made follow-ups say what the rules owe now, exactly once per cause.
 
-    Exactly once is the database's job: a unique constraint on (owner, rule, rule_key) makes
-    a second run, a retry or a concurrent sweep insert nothing; a lock on the user's profile
-    row makes concurrent syncs of one user take turns. A follow-up the user dismissed
-    or finished stays so while its cause lasts. Returns (created, closed) counts.
+    - A cause owed now has one follow-up: created once (a unique constraint on (owner, rule,
+      rule_key) makes a second run, a retry or a concurrent sweep insert nothing), its due
+      time and notes kept current while it is open or snoozed, opened again if the rules
+      had closed it (the answer was deleted, the cause came back). One you dismissed or
+      marked done yourself stays so while its cause lasts; for an update, your decision
+      covers the news up to when you made it, and later news brings the follow-up back.
+    - An open or snoozed follow-up whose cause is no longer owed is closed: *done* if the
+      cause was answered (the feedback came, you answered, you sent the update),
+      *withdrawn* if it went away (the news was deleted, the pause undone).
+    A lock on the user's profile row makes concurrent syncs of one user take turns.
+    Returns (created or reopened, closed) counts.
     """
     now = now or timezone.now()
     # One sync per user at a time (the lock lasts until commit), so the counts are exact
@@ -169,23 +243,46 @@ def sync_rule_follow_ups(profile, now=None):
     Profile.objects.select_for_update().filter(pk=profile.pk).first()
     owed = {(f.rule, f.rule_key): f for f in rule_obligations(profile, now)}
     rule_made = FollowUp.objects.owned_by(profile.user).exclude(rule="")
-    known = set(
-        rule_made.filter(rule_key__in={key for _, key in owed}).values_list("rule", "rule_key")
-    )
+    known = {
+        (f.rule, f.rule_key): f
+        for f in rule_made.filter(
+            Q(state__in=FollowUp.State.PENDING) | Q(rule_key__in={key for _, key in owed})
+        )
+    }
     missing = [f for cause, f in owed.items() if cause not in known]
     if missing:
         # ignore_conflicts: the unique constraint, not this code, is what guarantees "once".
         FollowUp.objects.bulk_create(missing, ignore_conflicts=True)
-    pending = rule_made.filter(state__in=[FollowUp.State.OPEN, FollowUp.State.SNOOZED])
-    resolved = [
-        pk
-        for pk, *cause in pending.values_list("pk", "rule", "rule_key")
-        if tuple(cause) not in owed
-    ]
-    closed = 0
-    if resolved:
-        closed = FollowUp.objects.filter(pk__in=resolved).update(
-            state=FollowUp.State.DONE, snoozed_until=None, closed_at=now, updated_at=now
+    changed, reopened, gone = [], [], []
+    for cause, follow_up in known.items():
+        if cause not in owed:
+            if follow_up.state in FollowUp.State.PENDING:
+                gone.append(follow_up)
+            continue
+        fresh = owed[cause]
+        if follow_up.state in FollowUp.State.CLOSED:
+            if not (follow_up.closed_by_rule or news_since_closed(follow_up, fresh)):
+                continue  # your decision stands while the cause lasts
+            follow_up.state, follow_up.closed_at, follow_up.closed_by_rule = "open", None, False
+            reopened.append(follow_up)
+        elif all(getattr(follow_up, name) == getattr(fresh, name) for name in RULE_MADE_FIELDS):
+            continue
+        for name in RULE_MADE_FIELDS:
+            setattr(follow_up, name, getattr(fresh, name))
+        follow_up.updated_at = now
+        changed.append(follow_up)
+    if changed:
+        FollowUp.objects.bulk_update(
+            changed, [*RULE_MADE_FIELDS, "state", "closed_at", "closed_by_rule", "updated_at"]
         )
-    created = len(missing)
-    return created, closed
+    answered = answered_causes(profile, now, gone) if gone else set()
+    for follow_up in gone:
+        answer = (follow_up.rule, follow_up.rule_key) in answered
+        follow_up.state = FollowUp.State.DONE if answer else FollowUp.State.WITHDRAWN
+        follow_up.snoozed_until, follow_up.closed_at = None, now
+        follow_up.closed_by_rule, follow_up.updated_at = True, now
+    if gone:
+        FollowUp.objects.bulk_update(
+            gone, ["state", "snoozed_until", "closed_at", "closed_by_rule", "updated_at"]
+        )
+    return len(missing) + len(reopened), len(gone)

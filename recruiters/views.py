@@ -3,6 +3,8 @@
 The same URL answers a plain POST with a redirect and an htmx POST with a partial.
 """
 
+from contextlib import contextmanager
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
@@ -14,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
-from recruiters import dashboard, rules, selectors, services
+from recruiters import confidential, dashboard, rules, selectors, services
 from recruiters.digests.forms import DigestSettingsForm
 from recruiters.forms import (
     FirmForm,
@@ -58,6 +60,7 @@ def home(request):
         "now": board.now,
         "tiers": Recruiter.Tier.choices,
         "expanded": request.GET.get("all"),  # the section to show in full
+        "aware": confidential.awareness(request.user.profile, board.now),
     }
     return render(request, "dashboard/dashboard.html", context)
 
@@ -70,6 +73,19 @@ def settings_page(request):
         return redirect("settings")
     context = {"form": form, "digest_form": DigestSettingsForm(instance=request.user.profile)}
     return render(request, "settings.html", context)
+
+
+def who_knows(request):
+    """Who knows you are looking (article 003): the recruiters who hold your CV or were told
+    of your search, since when, and where they put you forward; in a confidential search, a
+    warning when they are more than you allow."""
+    profile = request.user.profile
+    recruiters = confidential.who_knows(profile, timezone.now())
+    aware = None
+    if profile.confidential_search:
+        aware = confidential.Awareness(len(recruiters), profile.aware_warning_threshold)
+    context = {"recruiters": recruiters, "aware": aware, "profile": profile}
+    return render(request, "confidential/who_knows.html", context)
 
 
 def row_id(value):
@@ -172,13 +188,15 @@ def recruiter_list(request):
     return render(request, template, context)
 
 
-def recruiter_page(recruiter, form):
-    """What the recruiter page shows: the timeline and health, roles, follow-ups, quick log."""
+def recruiter_page(recruiter, form, tie_warning=None):
+    """What the recruiter page shows: the timeline and health, roles, follow-ups, quick log
+    (with the warning of a submission that would reach your employer, if there is one)."""
     interactions = list(selectors.timeline(recruiter))
     profile = recruiter.owner.profile
     return {
         "recruiter": recruiter,
         "form": form,
+        "tie_warning": tie_warning,
         "interactions": interactions,
         "health": recruiter_health(recruiter, profile, timezone.now(), interactions),
         "roles": recruiter.roles.select_related("employer"),
@@ -211,19 +229,61 @@ class RecruiterDelete(OwnedDeleteView):
 
 @require_POST
 def log_interaction(request, pk):
-    """The quick log on a recruiter's page: htmx gets the form and the new timeline."""
+    """The quick log on a recruiter's page: htmx gets the form and the new timeline.
+
+    A submission that would reach your employer comes back with a warning, unlogged, until
+    its "Log it anyway" button confirms it (article 003, confidential.interaction_warning).
+    """
     recruiter = selectors.owned_or_404(Recruiter, request.user, pk)
     form = InteractionForm(request.POST, recruiter=recruiter)
+    warning = None
     if form.is_valid():
-        form.save()
-        if not request.htmx:
-            messages.success(request, "Interaction logged.")
-            return redirect(recruiter)
-        form = InteractionForm(recruiter=recruiter)
+        ties = confidential.for_request(request)
+        warning = unconfirmed(request, confidential.interaction_warning(ties, form.instance))
+        if not warning:
+            with telling_who_learns(request):
+                form.save()
+            if not request.htmx:
+                messages.success(request, "Interaction logged.")
+                return redirect(recruiter)
+            form = InteractionForm(recruiter=recruiter)
     template = "recruiters/recruiter_detail.html"
+    context = recruiter_page(recruiter, form, tie_warning=warning)
     if request.htmx:
-        return render(request, template + "#quick-log", recruiter_page(recruiter, form))
-    return render(request, template, recruiter_page(recruiter, form), status=422)
+        return render(request, template + "#quick-log", context)
+    return render(request, template, context, status=200 if warning else 422)
+
+
+def unconfirmed(request, warning):
+    """`warning`, unless the request confirms it (its "… anyway" button sent its key)."""
+    return None if warning is None or warning.confirmed_by(request.POST) else warning
+
+
+@contextmanager
+def telling_who_learns(request):
+    """Around a write: in a confidential search, a warning message for each recruiter who
+    learns from it that you are looking ("Dana did not know you are looking; ...")."""
+    profile = request.user.profile
+    before = confidential.aware_ids(profile)
+    yield
+    for text in confidential.newly_aware(profile, before):
+        messages.warning(request, text)
+
+
+class ConfirmTiesMixin:
+    """A create or edit page whose save may make a submission reach your employer: the form
+    comes back with the warning, unsaved, until its "… anyway" button confirms it (article
+    003). `save_warning(ties, instance)` names the warning, if any."""
+
+    save_warning = None
+
+    def form_valid(self, form):
+        ties = confidential.for_request(self.request)
+        warning = unconfirmed(self.request, self.save_warning(ties, form.instance))
+        if warning:
+            return self.render_to_response(self.get_context_data(form=form, tie_warning=warning))
+        with telling_who_learns(self.request):
+            return super().form_valid(form)
 
 
 @require_POST
@@ -254,10 +314,11 @@ QUICK_TOUCHES = {
 }
 
 
-class InteractionUpdate(OwnedUpdateView):
+class InteractionUpdate(ConfirmTiesMixin, OwnedUpdateView):
     delete_url_name = "interaction_delete"
     model = Interaction
     form_class = InteractionForm
+    save_warning = staticmethod(confidential.interaction_save_warning)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -316,14 +377,22 @@ def role_board(request):
     return render(request, "recruiters/role_board.html", context)
 
 
+def you_authorised(role):
+    """Whether you agreed that `role`'s recruiter may submit you (Role.submission_authorised,
+    the right to represent), as the warning says it: "authorised" or "did not authorise"."""
+    return "authorised" if role.submission_authorised else "did not authorise"
+
+
 def warn_of_double_submission(request, role):
-    """Article 003: warn when a second recruiter submits you to the same employer."""
+    """Article 003: warn when a second recruiter submits you to the same employer, saying
+    which of the two submissions you authorised."""
     for other in rules.submission_clashes(role):
         messages.warning(
             request,
             f"Double submission: {other.recruiter} already submitted you to {role.employer} "
-            f"on {other.submitted_on:%-d %b %Y} ({other.title}). Make sure only one recruiter "
-            "represents you there.",
+            f"on {other.submitted_on:%-d %b %Y} ({other.title}, which you "
+            f"{you_authorised(other)}). This one you {you_authorised(role)}. Make sure only "
+            "one recruiter represents you there.",
         )
 
 
@@ -338,14 +407,16 @@ class RoleFormMixin:
         return response
 
 
-class RoleCreate(RoleFormMixin, OwnedCreateView):
+class RoleCreate(ConfirmTiesMixin, RoleFormMixin, OwnedCreateView):
     model = Role
     cancel_url = reverse_lazy("role_board")
+    save_warning = staticmethod(confidential.role_save_warning)
 
 
-class RoleUpdate(RoleFormMixin, OwnedUpdateView):
+class RoleUpdate(ConfirmTiesMixin, RoleFormMixin, OwnedUpdateView):
     delete_url_name = "role_delete"
     model = Role
+    save_warning = staticmethod(confidential.role_save_warning)
 
 
 class RoleDelete(OwnedDeleteView):
@@ -355,19 +426,49 @@ class RoleDelete(OwnedDeleteView):
 
 @require_POST
 def move_role(request, pk):
+    """Move a role on the board. A move that would submit you to your employer, or through a
+    recruiter tied to it, stays undone: the board comes back with the warning and a "Submit
+    anyway" button (article 003, confidential.move_warning)."""
     role = selectors.owned_or_404(Role, request.user, pk)
     form = RoleStageForm(request.POST)
+    pending = None
     if form.is_valid():
-        submitted_before = role.submitted_on
-        services.move_role(role, stage=form.cleaned_data["stage"])
-        if role.submitted_on != submitted_before:
-            warn_of_double_submission(request, role)
+        stage = form.cleaned_data["stage"]
+        ties = confidential.for_request(request)
+        warning = unconfirmed(request, confidential.move_warning(ties, role, stage))
+        if warning:
+            pending = {"role": role, "stage": Role.Stage(stage), "warning": warning}
+        else:
+            submitted_before = role.submitted_on
+            with telling_who_learns(request):
+                services.move_role(role, stage=stage)
+            if role.submitted_on != submitted_before:
+                warn_of_double_submission(request, role)
     elif not request.htmx:
         messages.error(request, "Choose one of the stages.")
-    if request.htmx:
-        context = {"board": selectors.roles_by_stage(request.user), "stages": Role.Stage.choices}
-        return render(request, "recruiters/role_board.html#board", context)
+    if request.htmx or pending:
+        context = {
+            "board": selectors.roles_by_stage(request.user),
+            "stages": Role.Stage.choices,
+            "pending": pending,
+        }
+        template = "recruiters/role_board.html" + ("#board" if request.htmx else "")
+        return render(request, template, context)
     return redirect(safe_next(request, reverse("role_board")))
+
+
+@require_POST
+def authorise_submission(request, pk):
+    """One click on the dashboard: you did agree that the role's recruiter may submit you
+    there (right to represent), so rules.unauthorised_submissions stops listing it."""
+    role = selectors.owned_or_404(Role, request.user, pk)
+    services.authorise_submission(role)
+    by = f"{role.recruiter}’s submission" if role.recruiter_id else "The submission"
+    done = f"{by} for {role} is marked as authorised."
+    if request.htmx:
+        return render(request, "dashboard/_done.html", {"message": done})
+    messages.success(request, done)
+    return redirect(safe_next(request, reverse("home")))
 
 
 # Follow-ups --------------------------------------------------------------------------

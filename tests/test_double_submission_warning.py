@@ -69,3 +69,117 @@ def test_an_htmx_move_shows_the_warning_on_the_board_at_once(client_in, user, ht
     html = response.content.decode()
     assert html.lstrip().startswith('<div class="board" id="board">')
     assert "Double submission: Sophie Lang already submitted you to Orbital Freight" in html
+
+
+# Which of the two submissions you authorised (right to represent) -------------------------
+
+EARLIER = datetime.date.today() - datetime.timedelta(days=30)
+ON_EARLIER = f"on {EARLIER:%-d %b %Y}"
+
+
+def move_to_submitted(client, role, **kwargs):
+    """The page after moving `role` to submitted (the board's partial, with `headers`)."""
+    response = client.post(reverse("role_move", args=[role.pk]), {"stage": "submitted"}, **kwargs)
+    if kwargs:
+        return response.content.decode()
+    return client.get(response["Location"]).content.decode()
+
+
+def clash(user, *, earlier_authorised, this_authorised):
+    """Marco submitted you to Kestrel 30 days ago (Data Lead); Dana's Platform Lead role
+    there is about to be submitted. Returns Dana's role."""
+    kestrel = make_firm(user, name="Kestrel", kind="employer")
+    marco, dana = make_recruiter(user, name="Marco"), make_recruiter(user, name="Dana")
+    make_role(
+        user,
+        title="Data Lead",
+        employer=kestrel,
+        recruiter=marco,
+        submitted_on=EARLIER,
+        submission_authorised=earlier_authorised,
+    )
+    return make_role(
+        user,
+        title="Platform Lead",
+        employer=kestrel,
+        recruiter=dana,
+        submission_authorised=this_authorised,
+    )
+
+
+def test_the_warning_says_you_authorised_the_earlier_one_and_not_this_one(client_in, user):
+    role = clash(user, earlier_authorised=True, this_authorised=False)
+
+    page = move_to_submitted(client_in, role)
+
+    assert (
+        f"Double submission: Marco already submitted you to Kestrel {ON_EARLIER} "
+        "(Data Lead, which you authorised). This one you did not authorise. "
+        "Make sure only one recruiter represents you there."
+    ) in page
+
+
+def test_the_warning_says_you_authorised_this_one_and_not_the_earlier_one(client_in, user):
+    role = clash(user, earlier_authorised=False, this_authorised=True)
+
+    page = move_to_submitted(client_in, role)
+
+    assert "(Data Lead, which you did not authorise). This one you authorised." in page
+
+
+def test_the_warning_says_when_you_authorised_neither(client_in, user, htmx_headers):
+    role = clash(user, earlier_authorised=False, this_authorised=False)
+
+    html = move_to_submitted(client_in, role, headers=htmx_headers)
+
+    assert "(Data Lead, which you did not authorise). This one you did not authorise." in html
+
+
+def test_saving_the_form_says_whether_you_ticked_authorised(client_in, user):
+    """The form's own tick decides what "this one" says."""
+    kestrel = make_firm(user, name="Kestrel", kind="employer")
+    marco, dana = make_recruiter(user, name="Marco"), make_recruiter(user, name="Dana")
+    make_role(
+        user,
+        title="Data Lead",
+        employer=kestrel,
+        recruiter=marco,
+        submitted_on=datetime.date(2026, 5, 4),
+        submission_authorised=True,
+    )
+    data = {
+        "title": "Platform Lead",
+        "employer": kestrel.pk,
+        "recruiter": dana.pk,
+        "stage": "submitted",
+        "currency": "GBP",
+        "submitted_on": "2026-11-03",
+        "submission_authorised": "on",
+    }
+
+    page = client_in.post(reverse("role_create"), data, follow=True).content.decode()
+
+    assert (
+        "Marco already submitted you to Kestrel on 4 May 2026 (Data Lead, which you "
+        "authorised). This one you authorised."
+    ) in page
+
+
+def test_each_clashing_submission_says_which_you_authorised(client_in, user):
+    role = clash(user, earlier_authorised=True, this_authorised=False)
+    lee = make_recruiter(user, name="Lee")
+    make_role(
+        user, title="Head of Data", employer=role.employer, recruiter=lee, submitted_on=EARLIER
+    )
+
+    page = move_to_submitted(client_in, role)
+
+    assert (
+        f"Marco already submitted you to Kestrel {ON_EARLIER} (Data Lead, which you authorised)"
+        in page
+    )
+    assert (
+        f"Lee already submitted you to Kestrel {ON_EARLIER} (Head of Data, which you did not "
+        "authorise)"
+    ) in page
+    assert page.count("This one you did not authorise.") == 2

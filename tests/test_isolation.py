@@ -74,6 +74,7 @@ CASES = [
     Case("role_edit", "role", ROLE_DATA),
     Case("role_delete", "role", {}),
     Case("role_move", "role", {"stage": "offer"}, get=False),
+    Case("role_authorise", "role", {}, get=False),
     Case("follow_up_edit", "follow_up", FOLLOW_UP_DATA),
     Case("follow_up_action", "follow_up", {}, get=False, action="done"),
     Case("follow_up_action", "follow_up", {"days": "5"}, get=False, action="snooze"),
@@ -352,11 +353,53 @@ def test_list_pages_show_only_own_rows(client_in, mine, theirs, name):
     assert_not_shown(response)
 
 
-@pytest.mark.parametrize("name", ["home", "recruiter_list", "firm_list", "role_board"])
+@pytest.mark.parametrize("name", ["home", "recruiter_list", "firm_list", "role_board", "who_knows"])
 def test_list_pages_of_a_new_user_show_nothing_of_others(client_in, theirs, name):
     response = client_in.get(reverse(name))
     assert response.status_code == 200
     assert_not_shown(response)
+
+
+def test_who_knows_lists_only_own_recruiters(client_in, user, mine, theirs):
+    """Their recruiter holds a submitted role, so knows they are looking; mine is told."""
+    make_interaction(mine["recruiter"], kind="outreach", direction="outbound")
+    for confidential_search in (False, True):
+        user.profile.confidential_search = confidential_search
+        user.profile.save()
+        response = client_in.get(reverse("who_knows"))
+        assert [r.pk for r in response.context["recruiters"]] == [mine["recruiter"].pk]
+        assert "Dana Reyes" in response.content.decode()
+        assert_not_shown(response)
+
+
+def test_their_tied_firm_ties_nothing_of_mine(client_in, user, mine, theirs):
+    """Their firm marked as working for their employer, even named as mine behind the
+    form's back, flags none of my rows and shows none of theirs."""
+    Firm.objects.filter(pk=theirs["firm"].pk).update(works_for_my_employer=True)
+    Profile.objects.filter(user=user).update(current_employer=theirs["firm"])
+    for name in ["recruiter_list", "firm_list", "role_board", "follow_up_list"]:
+        response = client_in.get(reverse(name))
+        assert "badge tied" not in response.content.decode()
+        assert_not_shown(response)
+
+
+@pytest.mark.parametrize(
+    ("name", "row", "data"),
+    [
+        ("log_interaction", "recruiter", {**INTERACTION_DATA, "kind": "submission"}),
+        ("role_move", "role", {"stage": "submitted"}),
+    ],
+)
+def test_a_confirmed_warning_on_another_users_row_is_not_found(
+    client_in, theirs, htmx_headers, name, row, data
+):
+    before = all_rows()
+    url = reverse(name, args=[theirs[row].pk])
+    for confirm in [f"recruiter:{theirs['recruiter'].pk}", f"employer:{theirs['firm'].pk}"]:
+        assert client_in.post(url, {**data, "confirm": confirm}).status_code == 404
+        response = client_in.post(url, {**data, "confirm": confirm}, headers=htmx_headers)
+        assert response.status_code == 404
+    assert all_rows() == before
 
 
 @pytest.mark.parametrize("q", ["Zebulon", "othercorp", "quantum", "zeb@othercorp.example"])

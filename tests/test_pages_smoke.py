@@ -46,6 +46,7 @@ PAGES = [
     ("follow_up_edit", "follow_up"),
     ("password_change", None),
     ("export", None),
+    ("who_knows", None),
 ]
 
 

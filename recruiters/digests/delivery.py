@@ -105,7 +105,7 @@ def _send_claimed(profile, period, *, now, claimer):
     user = profile.user
     if profile.digest_frequency == Profile.DigestFrequency.OFF:
         return _skip(user.pk, period, claimer, "digests were turned off")
-    if not user.is_active or not render.recipient(user):
+    if not user.is_active or not render.recipient(profile):
         return _skip(user.pk, period, claimer, "no active account with an address")
     composed = render.compose(profile, now)
     if not composed.needs_attention and not profile.digest_when_all_clear:

@@ -1,7 +1,10 @@
-"""The digest block of the settings page: how often, at what local hour, which weekday."""
+"""The digest block of the settings page: how often, at what local hour, which weekday, and
+to which address."""
 
 from django import forms
+from django.utils.html import format_html
 
+from recruiters.digests import render
 from recruiters.models import Profile
 
 
@@ -14,10 +17,17 @@ class DigestSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["digest_frequency", "digest_hour", "digest_weekday", "digest_when_all_clear"]
+        fields = [
+            "digest_frequency",
+            "digest_hour",
+            "digest_weekday",
+            "digest_when_all_clear",
+            "digest_email",
+        ]
         labels = {
             "digest_frequency": "Digest e-mail",
             "digest_weekday": "On (weekly digests)",
+            "digest_email": "Send digests to",
         }
 
     def __init__(self, *args, **kwargs):
@@ -29,3 +39,19 @@ class DigestSettingsForm(forms.ModelForm):
         self.fields[
             "digest_when_all_clear"
         ].help_text = "Otherwise no e-mail comes when nothing needs attention."
+        user = self.instance.user
+        login = user.email or user.get_username()
+        digest_email = self.fields["digest_email"]
+        # Help texts are shown as HTML (templates/_field.html): the address is escaped.
+        digest_email.help_text = format_html(
+            "A personal address, if not your login's. Empty: {}.", login
+        )
+        digest_email.widget.attrs.update(autocomplete="email")
+
+    @property
+    def domain_warning(self):
+        """A warning (not an error) if the digest would go to an address at the current
+        employer's domain: the address just entered if it is valid, else the saved one."""
+        if self.is_bound:
+            self.is_valid()  # validating sets the instance's fields to the valid values entered
+        return render.domain_warning(self.instance)

@@ -4,10 +4,16 @@ The items are exactly the dashboard's: `recruiters.dashboard.build(profile, now)
 rule-made follow-ups current and evaluates every rule of recruiters.rules; nothing here
 re-derives a rule. Templates: templates/emails/digest.html, digest.txt, digest_subject.txt.
 Dates are shown in the user's time zone; links are absolute (settings.SITE_URL).
+
+In a confidential search (Profile.confidential_search) nothing that shows before the
+e-mail is opened names anyone: the subject, the preview text (the HTML's hidden preheader
+and the text part's first line) and the From name are the neutral `NEUTRAL_SUMMARY` and
+`NEUTRAL_FROM_NAME`; the names are in the body only.
 """
 
 import re
 from dataclasses import dataclass, field
+from email.utils import formataddr, parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -15,6 +21,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from recruiters import dashboard
 from recruiters.digests import conf, tokens
@@ -63,6 +70,13 @@ SECTIONS = [
         "role",
     ),
     (
+        "unauthorised_submissions",
+        "Submitted without your authorisation",
+        "Recruiters who submitted you where you had not said they may. Each should put you "
+        "forward only where you said yes.",
+        "unauthorised",
+    ),
+    (
         "check_ins",
         "Worth a check-in",
         "Relationships you invest in that have gone quiet.",
@@ -71,6 +85,25 @@ SECTIONS = [
     ("dormant", "Gone dormant", "No contact either way for a long time.", "dormant"),
 ]
 FOLLOW_UP_SECTIONS = ("overdue", "due_today", "you_owe", "feedback_owed")
+# In a confidential search this section comes first, as on the dashboard: the loudest.
+LOUDEST_WHEN_CONFIDENTIAL = "unauthorised_submissions"
+
+
+def sections_in_order(profile):
+    """SECTIONS in the order the digest of `profile` shows them."""
+    if not profile.confidential_search:
+        return SECTIONS
+    return sorted(SECTIONS, key=lambda section: section[0] != LOUDEST_WHEN_CONFIDENTIAL)
+
+
+# What a digest says before it is opened, in a confidential search: the subject, the
+# preview text, the sender's name. Lock screens, shared inboxes and work devices show these.
+NEUTRAL_SUMMARY = "Your Callback summary"
+NEUTRAL_FROM_NAME = "Callback"
+TEST_PREFIX = "[Test] "
+# After the preheader: invisible characters that keep mail clients from filling the rest of
+# the preview with the first words of the body (where the names are).
+PREHEADER_FILL = mark_safe("&#847;&zwnj;&nbsp;" * 90)
 
 
 @dataclass
@@ -112,6 +145,8 @@ class Composed:
     board: dashboard.Dashboard
     unsubscribe_url: str
     sections: list = field(default_factory=list)
+    preheader: str = ""  # the preview text that mail clients show beside the subject
+    confidential: bool = False
 
     @property
     def needs_attention(self):
@@ -136,6 +171,8 @@ def subject_parts(counts):
         parts.append(_plural(counts["one_sided"], "one-sided relationship"))
     if counts["double_submissions"]:
         parts.append(_plural(counts["double_submissions"], "double submission"))
+    if counts["unauthorised_submissions"]:
+        parts.append(_plural(counts["unauthorised_submissions"], "submission") + " not authorised")
     if counts["check_ins"] + counts["dormant"]:
         parts.append(f"{counts['check_ins'] + counts['dormant']} to check in with")
     return parts
@@ -154,6 +191,10 @@ def _item(kind, obj):
     if kind == "role":
         title = f"{obj.recruiter} submitted you to {obj.employer}"
         return Item(kind, obj, title, tokens.absolute(reverse("role_edit", args=[obj.pk])))
+    if kind == "unauthorised":
+        to = f" to {obj.employer}" if obj.employer_id else ""
+        url = tokens.absolute(reverse("home")) + f"#unauthorised-{obj.pk}"  # its one click
+        return Item(kind, obj, f"{obj.recruiter} submitted you{to}", url)
     firm = str(obj.firm) if obj.firm_id else ""
     return Item(kind, obj, obj.name, tokens.absolute(obj.get_absolute_url()), subtitle=firm)
 
@@ -173,7 +214,7 @@ def compose(profile, now=None, *, test=False):
     now = now or timezone.now()
     board = dashboard.build(profile, now)
     sections = []
-    for name, title, explanation, kind in SECTIONS:
+    for name, title, explanation, kind in sections_in_order(profile):
         objects = getattr(board, name)
         shown = [_item(kind, obj) for obj in objects[: dashboard.SECTION_LIMIT]]
         sections.append(Section(name, title, explanation, kind, shown, total=len(objects)))
@@ -192,22 +233,86 @@ def compose(profile, now=None, *, test=False):
         "settings_url": tokens.absolute(reverse("settings")),
         "unsubscribe_url": tokens.unsubscribe_url(profile.user),  # the footer's and the header's
         "snooze_days": conf.SNOOZE_DAYS,
+        "confidential": profile.confidential_search,
+        "neutral_summary": NEUTRAL_SUMMARY,
+        "preheader_fill": PREHEADER_FILL,
     }
     with timezone.override(profile.zone):
         for section in context["sections"]:
             for item in section.items:
                 why = render_to_string("emails/_digest_why.txt", {**context, "item": item})
                 item.why = " ".join(why.split())
-        subject = " ".join(render_to_string("emails/digest_subject.txt", context).split())
+        # The headline is the subject (after "[Test] " for a test) and the preview text.
+        headline = " ".join(render_to_string("emails/digest_subject.txt", context).split())
+        subject = (TEST_PREFIX if test else "") + headline
         context["subject"] = subject
+        context["preheader"] = headline
         text = render_to_string("emails/digest.txt", context)
         html = render_to_string("emails/digest.html", context)
     text = re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text)).strip() + "\n"
-    return Composed(subject[:200], text, html, board, context["unsubscribe_url"], sections)
+    return Composed(
+        subject[:200],
+        text,
+        html,
+        board,
+        context["unsubscribe_url"],
+        sections,
+        preheader=headline,
+        confidential=profile.confidential_search,
+    )
 
 
-def recipient(user):
-    return user.email or user.get_username()
+def recipient(profile):
+    """Where the digest of `profile` goes: its digest address, else the login's address."""
+    user = profile.user
+    return profile.digest_email or user.email or user.get_username()
+
+
+def sender(profile):
+    """The From of the digest: DEFAULT_FROM_EMAIL, under a neutral name in a confidential
+    search (whatever name the setting gives)."""
+    if not profile.confidential_search:
+        return settings.DEFAULT_FROM_EMAIL
+    return formataddr((NEUTRAL_FROM_NAME, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
+
+
+def _host(value):
+    """The lower-case host of a website or e-mail domain, without "www." and a final dot."""
+    value = value.strip().lower()
+    if "//" not in value:
+        value = "//" + value
+    try:
+        host = urlsplit(value).hostname or ""
+    except ValueError:
+        return ""
+    host = host.rstrip(".")
+    return host.removeprefix("www.")
+
+
+def employer_domain(profile):
+    """The domain of the current employer's website ("acme.com"), or "" if none is known."""
+    employer = profile.current_employer
+    return _host(employer.website) if employer and employer.website else ""
+
+
+def shares_employer_domain(address, domain):
+    """True if e-mail `address` is at `domain` or at one of its subdomains."""
+    if not domain or "@" not in address:
+        return False
+    host = _host(address.rpartition("@")[2])
+    return host == domain or host.endswith("." + domain)
+
+
+def domain_warning(profile, address=None):
+    """A warning if the digest goes to an address at the current employer's domain, else ""."""
+    address = recipient(profile) if address is None else address
+    domain = employer_domain(profile)
+    if not shares_employer_domain(address, domain):
+        return ""
+    return (
+        f"Digests go to an address at {domain}, your current employer's domain: consider a "
+        "personal address."
+    )
 
 
 def message_id(user_id, period):
@@ -230,7 +335,8 @@ def email(profile, composed, *, period=None, connection=None):
     message = EmailMultiAlternatives(
         subject=composed.subject,
         body=composed.text,
-        to=[recipient(profile.user)],
+        from_email=sender(profile),
+        to=[recipient(profile)],
         headers=headers,
         connection=connection,
     )

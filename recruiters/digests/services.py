@@ -16,7 +16,7 @@ def follow_up_link(follow_up, action, *, now=None):
     again (or a follow-up closed meanwhile) changes nothing. Returns what happened."""
     now = now or timezone.now()
     profile = follow_up.owner.profile
-    if follow_up.state in (FollowUp.State.DONE, FollowUp.State.DISMISSED):
+    if follow_up.state in FollowUp.State.CLOSED:
         return f"Already {follow_up.get_state_display().lower()}: nothing changed."
     if action == "done":
         services.complete_follow_up(follow_up, now=now)

@@ -47,6 +47,9 @@ def preview(request):
         "profile": profile,
         "next_slot": schedule.next_slot(profile, now, done_periods=handled_periods(request.user)),
         "would_send": composed.needs_attention or profile.digest_when_all_clear,
+        "recipient": digest_render.recipient(profile),
+        "sender": digest_render.sender(profile),
+        "domain_warning": digest_render.domain_warning(profile),
     }
     return render(request, "digests/preview.html", context)
 
@@ -76,7 +79,7 @@ def send_test(request):
     else:
         messages.success(
             request,
-            f"A test digest is on its way to {digest_render.recipient(request.user)}. "
+            f"A test digest is on its way to {digest_render.recipient(request.user.profile)}. "
             "Your next real digest is unaffected.",
         )
     return redirect("digest_preview")

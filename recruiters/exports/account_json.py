@@ -1,6 +1,6 @@
-"""The whole account as one JSON document (format version 1), and what that format holds.
+"""The whole account as one JSON document (format version 2), and what that format holds.
 
-    {"format": "callback-account-export", "version": 1,
+    {"format": "callback-account-export", "version": 2,
      "exported_at": "2026-11-27T09:30:00.123456+00:00",
      "account": {"username": ..., "email": ...},
      "profile": {...settings...},
@@ -14,6 +14,9 @@ stored values ("in_house"), so that a restore (recruiters.exports.restore) gives
 exactly the same data. `SECTIONS` lists the fields of each table explicitly: a new model
 field is not exported until it is added here (tests/exports/test_json_export.py fails
 until then), which is also when to decide whether the format version changes.
+
+Version 2 added the confidential search's fields (`ADDED_IN_VERSION_2`); a version 1 file,
+which has none of them, is still restored, with their defaults.
 """
 
 from dataclasses import dataclass
@@ -25,7 +28,9 @@ from django.utils import timezone
 from recruiters.models import Firm, FollowUp, Interaction, Profile, Recruiter, Role
 
 FORMAT = "callback-account-export"
-VERSION = 1
+VERSION = 2
+# The versions a restore reads: a version 1 file lacks the keys of ADDED_IN_VERSION_2.
+READABLE_VERSIONS = (1, 2)
 
 TIMESTAMPS = ("created_at", "updated_at")
 
@@ -54,7 +59,9 @@ class Section:
 
 # In an order in which every relation points to an earlier section (or to its own rows).
 SECTIONS = (
-    Section("firms", Firm, ("name", "kind", "website", "notes", *TIMESTAMPS)),
+    Section(
+        "firms", Firm, ("name", "kind", "website", "works_for_my_employer", "notes", *TIMESTAMPS)
+    ),
     Section(
         "recruiters",
         Recruiter,
@@ -122,6 +129,7 @@ SECTIONS = (
             "state",
             "snoozed_until",
             "closed_at",
+            "closed_by_rule",
             "notes",
             "rule",
             "rule_key",
@@ -137,6 +145,7 @@ PROFILE_FIELD_NAMES = (
     "digest_hour",
     "digest_weekday",
     "digest_when_all_clear",
+    "digest_email",
     "silence_days_agency",
     "silence_days_in_house",
     "silence_days_retained",
@@ -148,9 +157,19 @@ PROFILE_FIELD_NAMES = (
     "purpose_statement",
     "target_roles",
     "confidential_search",
+    "current_employer",  # the id of a firm in the file, or null
+    "aware_warning_threshold",
     "check_in_days",
     "search_paused_at",
 )
+
+# The keys version 2 added, by section: a restore of a version 1 file gives them their
+# model defaults (no current employer, the default warning threshold, and so on).
+ADDED_IN_VERSION_2 = {
+    "profile": ("current_employer", "aware_warning_threshold", "digest_email"),
+    "firms": ("works_for_my_employer",),
+    "follow_ups": ("closed_by_rule",),
+}
 
 # Model fields that are deliberately not in the file: the row's own id is "id", and the
 # owner is whoever restores the file.

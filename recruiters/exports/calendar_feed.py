@@ -4,22 +4,39 @@ Each open or snoozed follow-up is one VEVENT of 30 minutes at the time it is due
 snoozed one: when the snooze ends), in UTC. Its UID names the follow-up, so calendar apps
 update the event in place when the follow-up moves; DTSTAMP and LAST-MODIFIED are the
 follow-up's last change. Events are transparent: a reminder never shows you as busy.
+
+The document is written by the `icalendar` library (RFC 5545 escaping, folding at 75
+octets, CRLF line ends, UTC date-times). X- properties are given typed values (`vText`,
+`vDuration`): the library writes an untyped X- value verbatim, unescaped.
+
+In a confidential search (Profile.confidential_search) the feed names nobody: calendars are
+shared, synced to work devices and shown on lock screens. Every event is then titled
+`NEUTRAL_SUMMARY` and its description is only the link back into Callback, where the
+details are.
 """
 
+import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from icalendar import Calendar, Event, vDuration, vText
 
 from recruiters import selectors
-from recruiters.exports import ical
 from recruiters.models import CalendarFeed, FollowUp, new_calendar_token
 
 EVENT_LENGTH = timedelta(minutes=30)
 # How often calendar apps are asked to refresh (RFC 7986 and the common X- property).
-REFRESH = "PT1H"
+REFRESH = timedelta(hours=1)
+NEUTRAL_SUMMARY = "Callback follow-up"
+CALENDAR_DESCRIPTION = "What you owe recruiters and what they owe you."
+NEUTRAL_CALENDAR_DESCRIPTION = "Follow-ups from Callback."
+CALENDAR_NAME = "Callback follow-ups"
+# Control characters other than HTAB, CR and LF are not allowed in TEXT (RFC 5545,
+# 3.3.11); icalendar escapes line breaks but passes these through, so they are dropped.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def feed_for(user):
@@ -64,49 +81,60 @@ def feed_follow_ups(user):
 
 
 def render_feed(user):
-    """The whole .ics document of `user`'s open follow-ups, as a str with CRLF lines."""
+    """The whole .ics document of `user`'s open follow-ups, as bytes with CRLF lines."""
     host = urlsplit(settings.SITE_URL).hostname or "callback"
-    zone = user.profile.zone
-    events = [event(follow_up, host, zone) for follow_up in feed_follow_ups(user)]
-    return ical.component(
-        "VCALENDAR",
-        [
-            ical.content_line("VERSION", "2.0"),
-            ical.content_line("PRODID", "-//Callback//Follow-ups//EN"),
-            ical.content_line("CALSCALE", "GREGORIAN"),
-            ical.content_line("METHOD", "PUBLISH"),
-            ical.content_line("NAME", ical.text("Callback follow-ups")),
-            ical.content_line("X-WR-CALNAME", ical.text("Callback follow-ups")),
-            ical.content_line(
-                "X-WR-CALDESC", ical.text("What you owe recruiters and what they owe you.")
-            ),
-            ical.content_line("REFRESH-INTERVAL", REFRESH, VALUE="DURATION"),
-            ical.content_line("X-PUBLISHED-TTL", REFRESH),
-            *events,
-        ],
-    )
+    profile = user.profile
+    zone, confidential = profile.zone, profile.confidential_search
+    calendar = Calendar()
+    calendar.add("VERSION", "2.0")
+    calendar.add("PRODID", "-//Callback//Follow-ups//EN")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("METHOD", "PUBLISH")
+    calendar.add("NAME", CALENDAR_NAME)
+    calendar.add("X-WR-CALNAME", vText(CALENDAR_NAME))
+    about = NEUTRAL_CALENDAR_DESCRIPTION if confidential else CALENDAR_DESCRIPTION
+    calendar.add("X-WR-CALDESC", vText(about))
+    # RFC 7986 requires VALUE=DURATION here (the library's refresh_interval omits it).
+    calendar.add("REFRESH-INTERVAL", REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("X-PUBLISHED-TTL", vDuration(REFRESH))
+    for follow_up in feed_follow_ups(user):
+        calendar.add_component(event(follow_up, host, zone, confidential=confidential))
+    return calendar.to_ical(sorted=False)
 
 
-def event(follow_up, host, zone):
-    """One VEVENT for `follow_up`; `zone` is the user's, for dates written in the text."""
+def event(follow_up, host, zone, *, confidential=False):
+    """One VEVENT for `follow_up`; `zone` is the user's, for dates written in the text. In a
+    confidential search, its text names nobody."""
     start = follow_up.effective_due_at
     changed = follow_up.updated_at
-    return ical.component(
-        "VEVENT",
-        [
-            ical.content_line("UID", f"follow-up-{follow_up.pk}@{host}"),
-            ical.content_line("DTSTAMP", ical.utc(changed)),
-            ical.content_line("LAST-MODIFIED", ical.utc(changed)),
-            ical.content_line("DTSTART", ical.utc(start)),
-            ical.content_line("DTEND", ical.utc(start + EVENT_LENGTH)),
-            ical.content_line("SUMMARY", ical.text(summary(follow_up))),
-            ical.content_line("DESCRIPTION", ical.text(description(follow_up, zone))),
-            ical.content_line("URL", settings.SITE_URL + follow_up.get_absolute_url()),
-            ical.content_line("CATEGORIES", ical.text("Callback")),
-            ical.content_line("TRANSP", "TRANSPARENT"),
-            ical.content_line("STATUS", "CONFIRMED"),
-        ],
-    )
+    if confidential:
+        title, text = NEUTRAL_SUMMARY, f"Open in Callback: {link(follow_up)}"
+    else:
+        title, text = summary(follow_up), description(follow_up, zone)
+    event = Event()
+    event.add("UID", f"follow-up-{follow_up.pk}@{host}")
+    # Aware datetimes are written in UTC with the Z suffix, so no VTIMEZONE is needed.
+    event.add("DTSTAMP", changed)
+    event.add("LAST-MODIFIED", changed)
+    event.add("DTSTART", start)
+    event.add("DTEND", start + EVENT_LENGTH)
+    event.add("SUMMARY", clean(title))
+    event.add("DESCRIPTION", clean(text))
+    event.add("URL", link(follow_up))
+    event.add("CATEGORIES", ["Callback"])
+    event.add("TRANSP", "TRANSPARENT")
+    event.add("STATUS", "CONFIRMED")
+    return event
+
+
+def clean(value):
+    """`value` without the control characters a TEXT value may not hold."""
+    return _CONTROL.sub("", value)
+
+
+def link(follow_up):
+    """The follow-up's absolute address in Callback."""
+    return settings.SITE_URL + follow_up.get_absolute_url()
 
 
 def summary(follow_up):
@@ -133,5 +161,5 @@ def description(follow_up, zone):
         lines.append(f"Snoozed; first due {follow_up.due_at.astimezone(zone):%-d %b %Y, %H:%M}.")
     if follow_up.notes:
         lines += ["", follow_up.notes]
-    lines += ["", f"Open in Callback: {settings.SITE_URL}{follow_up.get_absolute_url()}"]
+    lines += ["", f"Open in Callback: {link(follow_up)}"]
     return "\n".join(lines)

@@ -5,7 +5,9 @@ checked whole (format and version, every key, every value's type, the model's ow
 validation, relations that point to rows the file does not hold, duplicates the database
 would refuse), and only then written, in one transaction that first makes sure the account
 is still empty. Rows get new ids; relations are carried over through the map from old to
-new ids. The timestamps (`created_at`, `updated_at`) are restored as they were.
+new ids. The timestamps (`created_at`, `updated_at`) are restored as they were. The
+profile's `current_employer` is a firm of the file too, mapped the same way. A file of
+format version 1 (before the confidential search's fields) is restored with their defaults.
 
 A follow-up made by a rule names its cause in `rule_key` by id (see
 recruiters.services.rule_obligations): those ids are mapped too, so that the next sweep of
@@ -28,7 +30,15 @@ from django.db import (
     transaction,
 )
 
-from recruiters.exports.account_json import FORMAT, SECTIONS, VERSION, profile_fields
+from recruiters.exports.account_json import (
+    ADDED_IN_VERSION_2,
+    FORMAT,
+    READABLE_VERSIONS,
+    SECTION_OF,
+    SECTIONS,
+    VERSION,
+    profile_fields,
+)
 from recruiters.models import PROFILE_THRESHOLDS, FollowUp, Profile
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -206,14 +216,15 @@ class Checker:
             for message in messages:
                 self.add(where, f"{label}{message}")
 
-    def values(self, where, data, fields, *, extra=()):
+    def values(self, where, data, fields, *, extra=(), optional=()):
         """{field: Python value} of the object `data`, whose keys must be exactly the
-        fields' names (and `extra`); None if something is wrong (and noted)."""
+        fields' names (and `extra`); a field named in `optional` may be missing, and then
+        has its default. None if something is wrong (and noted)."""
         if not isinstance(data, dict):
             self.add(where, f"must be an object, not {_kind(data)}")
             return None
         names = {f.name for f in fields} | set(extra)
-        missing = [f.name for f in fields if f.name not in data] + [
+        missing = [f.name for f in fields if f.name not in data and f.name not in optional] + [
             name for name in extra if name not in data
         ]
         unknown = sorted(set(data) - names)
@@ -225,6 +236,9 @@ class Checker:
             return None
         values, ok = {}, True
         for model_field in fields:
+            if model_field.name not in data:  # optional, in this file's version
+                values[model_field] = model_field.get_default()
+                continue
             try:
                 values[model_field] = from_json(model_field, data[model_field.name])
             except _Bad as bad:
@@ -244,11 +258,12 @@ def check(data):
     version = data.get("version")
     if not _is_int(version):
         raise RestoreError("The file has no valid format version (a whole number).")
-    if version != VERSION:
+    if version not in READABLE_VERSIONS:
         newer = " It was made by a newer Callback." if version > VERSION else ""
+        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
         raise RestoreError(
-            f"The file is in format version {version}; this Callback restores version "
-            f"{VERSION} only.{newer} Nothing was changed."
+            f"The file is in format version {version}; this Callback restores versions "
+            f"{readable} only.{newer} Nothing was changed."
         )
     missing = [key for key in REQUIRED_KEYS if key not in data]
     if missing:
@@ -258,12 +273,16 @@ def check(data):
     if unknown:
         checker.add("the file", f"unknown keys {', '.join(unknown)}")
 
-    plan = Plan(profile=check_profile(checker, data["profile"]))
+    optional = ADDED_IN_VERSION_2 if version == 1 else {}
+    plan = Plan(profile=check_profile(checker, data["profile"], optional.get("profile", ())))
     ids = {}
     for section in SECTIONS:
-        plan.rows[section.key], ids[section.key] = check_section(checker, section, data)
+        plan.rows[section.key], ids[section.key] = check_section(
+            checker, section, data, optional.get(section.key, ())
+        )
     for section in SECTIONS:
         check_references(checker, section, plan.rows[section.key], ids)
+    check_profile_references(checker, plan.profile, ids)
     check_unique(checker, plan)
     check_follow_ups(checker, plan.rows["follow_ups"])
 
@@ -280,13 +299,21 @@ def check(data):
     return plan
 
 
-def check_profile(checker, data):
-    values = checker.values("profile", data, profile_fields())
+# The profile's relations: {attname: key of the section its id points into}.
+PROFILE_REFERENCES = {
+    f.attname: SECTION_OF[f.related_model] for f in profile_fields() if f.is_relation
+}
+
+
+def check_profile(checker, data, optional=()):
+    values = checker.values("profile", data, profile_fields(), optional=optional)
     if values is None:
         return None
     profile = Profile(**{f.attname: value for f, value in values.items()})
+    # Relations point into the file, not the database: check_profile_references.
+    exclude = ["user", *(f.name for f in profile_fields() if f.is_relation)]
     try:
-        profile.full_clean(exclude=["user"], validate_unique=False, validate_constraints=False)
+        profile.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         checker.validation_error("profile", error)
     for name in PROFILE_THRESHOLDS:  # each at least 1 (constraint profile_thresholds_positive)
@@ -295,7 +322,18 @@ def check_profile(checker, data):
     return {f.attname: value for f, value in values.items()}
 
 
-def check_section(checker, section, data):
+def check_profile_references(checker, profile, ids):
+    """The profile's relations (its current employer) point to rows of the file."""
+    if profile is None:
+        return
+    for attname, target in PROFILE_REFERENCES.items():
+        old_id = profile[attname]
+        if old_id is not None and old_id not in ids[target]:
+            name = attname.removesuffix("_id")
+            checker.add("profile", f"{name} {old_id} is not among the file's {target}")
+
+
+def check_section(checker, section, data, optional=()):
     """([Row], {old ids}) of one section of the file, noting what is wrong."""
     rows_data = data[section.key]
     if not isinstance(rows_data, list):
@@ -315,7 +353,7 @@ def check_section(checker, section, data):
             ids.add(old_id)
         elif old_id is not None:
             checker.add(where, f"id must be a whole number, not {_kind(old_id)}")
-        values = checker.values(where, row_data, fields, extra=("id",))
+        values = checker.values(where, row_data, fields, extra=("id",), optional=optional)
         if values is None or not _is_int(old_id):
             continue
         instance = section.model(
@@ -378,13 +416,16 @@ def check_unique(checker, plan):
 
 def check_follow_ups(checker, rows):
     """The follow-up constraints that full_clean() does not see, and the rule keys' form."""
-    closed = (FollowUp.State.DONE, FollowUp.State.DISMISSED)
+    closed = FollowUp.State.CLOSED
     for row in rows:
         follow_up, where = row.instance, row.where
         if (follow_up.state == FollowUp.State.SNOOZED) != (follow_up.snoozed_until is not None):
             checker.add(where, "snoozed_until must be set exactly when the state is snoozed")
         if (follow_up.state in closed) != (follow_up.closed_at is not None):
-            checker.add(where, "closed_at must be set exactly when the state is done or dismissed")
+            checker.add(
+                where,
+                "closed_at must be set exactly when the state is done, dismissed or withdrawn",
+            )
         if follow_up.rule and follow_up.rule not in FollowUp.Rule.values:
             checker.add(where, f"rule “{follow_up.rule}” is not one of Callback's rules")
         elif bool(follow_up.rule) != bool(follow_up.rule_key):
@@ -469,12 +510,15 @@ def restore(user, plan):
             counts = account_counts(user)
             if any(counts.values()):
                 raise AccountNotEmpty(not_empty_message(counts))
-            for attname, value in plan.profile.items():
-                setattr(profile, attname, value)
-            profile.save()
             id_maps = {}
             for section in SECTIONS:
                 id_maps[section.key] = write_section(user, section, plan.rows[section.key], id_maps)
+            # The settings last: the current employer is one of the firms just written.
+            for attname, value in plan.profile.items():
+                if attname in PROFILE_REFERENCES and value is not None:
+                    value = id_maps[PROFILE_REFERENCES[attname]][value]
+                setattr(profile, attname, value)
+            profile.save()
     except (IntegrityError, DataError) as error:
         raise RestoreError(
             "The database refused the file's data, so nothing was changed "

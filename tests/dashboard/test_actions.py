@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from recruiters import dashboard, rules
-from recruiters.models import FollowUp, Interaction, Recruiter
+from recruiters.models import FollowUp, Interaction, Recruiter, Role
 from tests.dashboard.test_dashboard import get_home, items_of, seed_story_now
 from tests.factories import make_recruiter
 
@@ -264,3 +264,65 @@ def test_plain_done_from_the_dashboard_returns_to_it(client_in, story):
 
     assert response.status_code == 302 and response["Location"] == "/home/"
     assert f"follow-up-{story.overdue.pk}" not in all_items(get_home(client_in))
+
+
+# Mark a submission authorised (right to represent) ----------------------------------------
+
+
+def authorise(client, role, **kwargs):
+    return client.post(reverse("role_authorise", args=[role.pk]), **kwargs)
+
+
+def authorised(role):
+    role.refresh_from_db()
+    return role.submission_authorised
+
+
+def test_authorise_marks_the_submission_and_clears_the_item(client_in, story, htmx_headers):
+    assert items_of(get_home(client_in), "unauthorised") == [f"unauthorised-{story.tom_role.pk}"]
+
+    response = authorise(client_in, story.tom_role, headers=htmx_headers)
+
+    assert response.status_code == 200
+    assert authorised(story.tom_role)
+    html = response.content.decode().strip()
+    assert html == (
+        f"{DONE_PARTIAL}Tom Ellery’s submission for Staff Engineer, Data Platform at Orbital "
+        "Freight is marked as authorised.</li>"
+    )
+    home = get_home(client_in)
+    assert items_of(home, "unauthorised") == []
+    # ... and the double submission now says you authorised both.
+    assert "You authorised both." in home
+
+
+def test_plain_authorise_redirects_to_next_with_a_message(client_in, story):
+    response = authorise(client_in, story.tom_role, data={"next": "/home/"})
+
+    assert response.status_code == 302 and response["Location"] == "/home/"
+    assert authorised(story.tom_role)
+    assert "is marked as authorised." in client_in.get("/home/").content.decode()
+
+
+def test_plain_authorise_without_next_returns_to_the_dashboard(client_in, story):
+    response = authorise(client_in, story.tom_role, data={"next": "https://evil.example/"})
+
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+def test_authorise_only_accepts_post(client_in, story):
+    response = client_in.get(reverse("role_authorise", args=[story.tom_role.pk]))
+
+    assert response.status_code == 405
+    assert not authorised(story.tom_role)
+
+
+def test_authorising_another_users_role_is_404(client_in, other_user, htmx_headers):
+    theirs = make_recruiter(other_user, name="Their Recruiter")
+    role = Role.objects.create(
+        owner=other_user, title="Theirs", recruiter=theirs, submitted_on=timezone.localdate()
+    )
+
+    for headers in ({}, htmx_headers):
+        assert authorise(client_in, role, headers=headers).status_code == 404
+    assert not authorised(role)

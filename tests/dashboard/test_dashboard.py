@@ -45,6 +45,7 @@ SECTIONS = [
     ("awaiting", "awaiting_reply"),
     ("one-sided", "one_sided"),
     ("double", "double_submissions"),
+    ("unauthorised", "unauthorised_submissions"),
     ("check-in", "check_ins"),
     ("dormant", "dormant"),
 ]
@@ -74,7 +75,8 @@ def seed_story(user, now):
     - Otto Brandt: 4 messages from him, none back, 2 carrying intel: you ignore them, value
       flows one way.
     - Sophie Lang (100 days ago) and Tom Ellery (10 days ago) both submitted you to Orbital
-      Freight: a double submission.
+      Freight: a double submission. You authorised Sophie's submission, not Tom's: Tom
+      submitted you without your authorisation. (You authorised Dana's and Fiona's.)
     - Helena Voss (invest): no contact for 40 days: worth a check-in. Ivy Chen (invest): 100
       days: a check-in too, so not also listed as dormant.
     - Nina Kowalski (maintain): no contact for 120 days: gone dormant. James Whitcombe
@@ -102,6 +104,7 @@ def seed_story(user, now):
         recruiter=s.dana,
         stage=Role.Stage.SUBMITTED,
         submitted_on=today - days(21),
+        submission_authorised=True,
     )
     touch(s.dana, IN, Kind.ROLE_PITCH, now - days(30), value="role_lead", role=s.dana_role)
     touch(s.dana, OUT, Kind.STATUS_UPDATE, now - days(29), role=s.dana_role)
@@ -117,6 +120,7 @@ def seed_story(user, now):
         recruiter=s.fiona,
         stage=Role.Stage.INTERVIEWING,
         submitted_on=today - days(30),
+        submission_authorised=True,
     )
     s.interview = touch(s.fiona, IN, Kind.INTERVIEW, now - days(8), role=s.fiona_role)
 
@@ -146,6 +150,7 @@ def seed_story(user, now):
         recruiter=s.sophie,
         stage=Role.Stage.REJECTED,
         submitted_on=today - days(100),
+        submission_authorised=True,
     )
     s.tom_role = make_role(
         user,
@@ -243,6 +248,7 @@ def test_every_section_lists_exactly_its_story():
     assert board.awaiting_reply == [s.grace]  # Dana awaits a reply too, but is listed as silent
     assert names(board.one_sided) == ["Chloe Hart", "Otto Brandt"]
     assert board.double_submissions == [s.sophie_role, s.tom_role]
+    assert board.unauthorised_submissions == [s.tom_role]
     assert board.check_ins == [s.ivy, s.helena]  # longest quiet first
     assert board.dormant == [s.nina]  # Ivy is a check-in; James is tiered dormant already
     assert board.recruiter_count == 13
@@ -256,6 +262,7 @@ def test_every_section_lists_exactly_its_story():
         "awaiting_reply": 1,
         "one_sided": 2,
         "double_submissions": 2,
+        "unauthorised_submissions": 1,
         "check_ins": 2,
         "dormant": 1,
     }
@@ -345,6 +352,11 @@ def test_double_submission_counts_the_clash():
     assert [(r.recruiter.name, r.employer.name, r.clash_count) for r in roles] == [
         ("Sophie Lang", "Orbital Freight", 1),
         ("Tom Ellery", "Orbital Freight", 1),
+    ]
+    # You authorised Sophie's submission, not Tom's.
+    assert [(r.submission_authorised, r.authorised_clash_count) for r in roles] == [
+        (True, 0),
+        (False, 1),
     ]
 
 
@@ -453,6 +465,15 @@ def test_page_shows_every_section_with_its_figures(client, user):
     assert "Tom Ellery submitted you to Orbital Freight" in double
     assert "For Staff Engineer, Data Platform on" in double
     assert "another recruiter submitted you there within six months of it." in double
+    sophie, tom = re.findall(r'<li class="item".*?</li>', section_html(html, "double"), re.S)
+    assert "You authorised this one, not the other." in text(sophie)
+    assert "You did not authorise this one; you authorised the other." in text(tom)
+
+    assert items_of(html, "unauthorised") == [f"unauthorised-{s.tom_role.pk}"]
+    unauthorised = text(section_html(html, "unauthorised"))
+    assert "Tom Ellery submitted you to Orbital Freight on" in unauthorised
+    assert "For Staff Engineer, Data Platform (submitted)." in unauthorised
+    assert "You did not authorise this submission" in unauthorised
 
     assert items_of(html, "check-in") == [f"check-in-{s.ivy.pk}", f"check-in-{s.helena.pk}"]
     check_in = text(section_html(html, "check-in"))
@@ -466,6 +487,42 @@ def test_page_shows_every_section_with_its_figures(client, user):
 
     for nobody in ("James Whitcombe", "Quinn Moss"):
         assert nobody not in html
+
+
+def section_ids(html):
+    """The ids of the page's sections, in page order."""
+    return re.findall(r'<section [^>]*id="section-([^"]+)"', html)
+
+
+def section_classes(html, section_id):
+    return re.search(r'<section class="([^"]+)"', section_html(html, section_id)).group(1).split()
+
+
+def test_unauthorised_submissions_follow_double_submissions_in_an_open_search(client, user):
+    seed_story_now(user)
+    client.force_login(user)
+
+    html = get_home(client)
+
+    order = section_ids(html)
+    assert order.index("unauthorised") == order.index("double") + 1
+    assert "alert" not in section_classes(html, "unauthorised")
+    assert "Recruiters who submitted you where you had not said they may." in html
+
+
+def test_in_a_confidential_search_unauthorised_submissions_come_first_as_an_alert(client, user):
+    s = seed_story_now(user)
+    Profile.objects.filter(user=user).update(confidential_search=True)
+    client.force_login(user)
+
+    html = get_home(client)
+
+    assert section_ids(html)[0] == "unauthorised"
+    assert section_ids(html).count("unauthorised") == 1  # listed once, at the top
+    assert "alert" in section_classes(html, "unauthorised")
+    assert items_of(html, "unauthorised") == [f"unauthorised-{s.tom_role.pk}"]
+    assert "You are searching confidentially" in section_html(html, "unauthorised")
+    assert all("alert" not in section_classes(html, other) for other in section_ids(html)[1:])
 
 
 def test_section_counts_match_their_items(client, user):
@@ -489,6 +546,9 @@ def test_page_offers_the_one_click_actions(client, user):
     assert reverse("recruiter_action", args=[s.dana.pk, "replied"]) in silent
     assert reverse("recruiter_action", args=[s.dana.pk, "tier"]) in silent
     assert "Log their reply" in silent
+    unauthorised = section_html(html, "unauthorised")
+    assert reverse("role_authorise", args=[s.tom_role.pk]) in unauthorised
+    assert "Mark as authorised" in unauthorised
     check_in = section_html(html, "check-in")
     assert reverse("recruiter_action", args=[s.helena.pk, "checked-in"]) in check_in
     assert "Log a check-in" in check_in
@@ -619,7 +679,11 @@ def test_with_two_full_histories_each_sees_only_their_own(client, user, other_us
         for kind in ("silent", "awaiting", "one-sided", "check-in", "dormant")
         for pk in Recruiter.objects.owned_by(user).values_list("pk", flat=True)
     }
-    my_ids |= {f"double-{pk}" for pk in Role.objects.owned_by(user).values_list("pk", flat=True)}
+    my_ids |= {
+        f"{kind}-{pk}"
+        for kind in ("double", "unauthorised")
+        for pk in Role.objects.owned_by(user).values_list("pk", flat=True)
+    }
     listed = [item for section_id, _ in SECTIONS for item in items_of(html, section_id)]
     assert listed and set(listed) <= my_ids
     for row in (theirs.dana, theirs.chloe, theirs.otto, theirs.nina):
@@ -649,6 +713,7 @@ def test_demo_dashboard_shows_every_section(client):
     assert "Helena Voss" in section_html(html, "check-in")
     assert "Nina Kowalski" in section_html(html, "dormant")
     assert "Rachel Osei" in section_html(html, "feedback-owed")
+    assert "Dan Okafor" in section_html(html, "unauthorised")
 
 
 @pytest.mark.parametrize("local_time", ["00:10", "08:30", "17:45", "23:58"])

@@ -13,7 +13,7 @@ from recruiters import dashboard
 from recruiters.digests import delivery, render
 from recruiters.models import Digest, Profile
 from tests.digests.seed import SEEDED_SUBJECT, digest_user, seed_history
-from tests.factories import make_follow_up
+from tests.factories import make_firm, make_follow_up, make_recruiter, make_role
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +133,75 @@ def test_weekly_digest_footer_and_turned_off_user_is_skipped():
     off = digest_user("off@example.com", frequency=Profile.DigestFrequency.OFF)
     assert send(off) == delivery.SKIPPED
     assert Digest.objects.get(user=off).last_error == "digests were turned off"
+
+
+# Submitted without your authorisation (rules.unauthorised_submissions) ---------------------
+
+
+@pytest.fixture
+def unauthorised():
+    """Marco submitted you to Kestrel 30 days ago (you authorised it); Dana submitted you
+    there 10 days ago without asking: a double submission, and an unauthorised one."""
+    user = digest_user("rtr@example.com", time_zone="Europe/London", hour=9)
+    kestrel = make_firm(user, name="Kestrel", kind="employer")
+    today = NOW.date()
+    marco = make_role(
+        user,
+        title="Data Lead",
+        employer=kestrel,
+        recruiter=make_recruiter(user, name="Marco"),
+        submitted_on=today - timedelta(days=30),
+        submission_authorised=True,
+    )
+    dana = make_role(
+        user,
+        title="Platform Lead",
+        employer=kestrel,
+        recruiter=make_recruiter(user, name="Dana"),
+        stage="submitted",
+        submitted_on=today - timedelta(days=10),
+    )
+    return user, marco, dana
+
+
+def test_the_digest_lists_submissions_you_did_not_authorise(unauthorised):
+    user, _, dana = unauthorised
+    composed = render.compose(user.profile, NOW)
+
+    section = next(s for s in composed.sections if s.name == "unauthorised_submissions")
+    assert [item.obj for item in section.items] == [dana]
+    (item,) = section.items
+    assert item.title == "Dana submitted you to Kestrel"
+    assert item.why == (
+        "For Platform Lead (submitted) on 2 Mar 2026. You did not authorise this submission: "
+        "a recruiter should put you forward only where you said yes. If you did agree, mark "
+        "it authorised on your dashboard."
+    )
+    assert item.url.endswith(f"/home/#unauthorised-{dana.pk}")
+    assert "SUBMITTED WITHOUT YOUR AUTHORISATION (1)" in composed.text
+    assert "Submitted without your authorisation" in composed.html
+    assert "1 submission not authorised" in composed.subject
+
+
+def test_the_digests_double_submissions_say_which_you_authorised(unauthorised):
+    user, marco, dana = unauthorised
+    composed = render.compose(user.profile, NOW)
+
+    section = next(s for s in composed.sections if s.name == "double_submissions")
+    why = {item.obj.pk: item.why for item in section.items}
+    assert "You authorised this one, not the other." in why[marco.pk]
+    assert "You did not authorise this one; you authorised the other." in why[dana.pk]
+
+
+def test_in_a_confidential_search_the_digest_puts_them_first(unauthorised):
+    user, _, dana = unauthorised
+    make_follow_up(user, title="Send the CV", due_at=NOW - timedelta(days=1))  # overdue
+    open_search = [s.name for s in render.compose(user.profile, NOW).sections]
+    Profile.objects.filter(user=user).update(confidential_search=True)
+    user.profile.refresh_from_db()
+
+    confidential = [s.name for s in render.compose(user.profile, NOW).sections]
+
+    assert open_search[0] == "overdue" and "unauthorised_submissions" in open_search
+    assert confidential[0] == "unauthorised_submissions"
+    assert sorted(confidential) == sorted(open_search)

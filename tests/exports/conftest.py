@@ -47,7 +47,8 @@ def fresh_client(client, fresh_user):
 @pytest.fixture
 def rich_account(user):
     """`user`'s account with every field of every model set, most away from its default,
-    text that needs escaping everywhere, and every state of follow-up."""
+    text that needs escaping everywhere, and every state of follow-up (a withdrawn one, which
+    the rules closed, among them); the current employer is one of the firms."""
     Profile.objects.filter(user=user).update(
         time_zone="America/New_York",
         digest_frequency="weekly",
@@ -65,18 +66,22 @@ def rich_account(user):
         purpose_statement="Staff role; remote, “EU” — ≥ €120k\nNo crypto, please.",
         target_roles="Staff Engineer\nPrincipal, Data",
         confidential_search=True,
+        aware_warning_threshold=3,
+        digest_email="me.personal@example.org",
         check_in_days=21,
         search_paused_at=at(20),
     )
-    user.profile.refresh_from_db()
     northwind = make_firm(
         user,
         name="Northwind, Talent; Ltd",
         kind=Firm.Kind.AGENCY,
         website="https://northwind.example/",
+        works_for_my_employer=True,
         notes='=HYPERLINK("http://evil.example")\nsecond line',
     )
     zoe = make_firm(user, name="Émile & Zoë GmbH", kind=Firm.Kind.EMPLOYER)
+    Profile.objects.filter(user=user).update(current_employer=zoe)
+    user.profile.refresh_from_db()
     make_firm(user, name="Unused Retained Search", kind=Firm.Kind.RETAINED)
     dana = make_recruiter(
         user,
@@ -196,6 +201,17 @@ def rich_account(user):
         rule=FollowUp.Rule.PITCH_ANSWER,
         rule_key="987654321",
     )
+    FollowUp.objects.create(  # its cause went away: the rules withdrew it
+        owner=user,
+        title="Update Sam on your search",
+        recruiter=sam,
+        due_at=at(2),
+        state=FollowUp.State.WITHDRAWN,
+        closed_at=at(3, hours=1),
+        closed_by_rule=True,
+        rule=FollowUp.Rule.UPDATE_OWED,
+        rule_key=f"{sam.pk}:2026-01-06 08:00:00+00:00",
+    )
     # Timestamps from the past, all different, so that restoring them is visible.
     for offset, model in enumerate(OWNED):
         for n, pk in enumerate(model.objects.owned_by(user).values_list("pk", flat=True)):
@@ -264,5 +280,9 @@ def rule_cause(rule, key, content, values):
 
 
 def profile_content(user):
+    """Every setting of `user`, the current employer as its firm's name (firm names are
+    unique per owner), so that two accounts compare equal whatever the firms' ids."""
     profile = Profile.objects.filter(user=user).values().get()
+    employer = profile.pop("current_employer_id")
+    profile["current_employer"] = employer and Firm.objects.get(pk=employer).name
     return {name: value for name, value in profile.items() if name not in ("id", "user_id")}

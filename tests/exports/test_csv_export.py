@@ -14,7 +14,16 @@ from tests.factories import make_firm, make_follow_up, make_interaction, make_re
 
 TZ = "America/New_York"
 HEADERS = {
-    "firms": ["ID", "Name", "Kind", "Website", "Notes", f"Created ({TZ})", f"Updated ({TZ})"],
+    "firms": [
+        "ID",
+        "Name",
+        "Kind",
+        "Website",
+        "Works for my employer",
+        "Notes",
+        f"Created ({TZ})",
+        f"Updated ({TZ})",
+    ],
     "recruiters": [
         "ID",
         "Name",
@@ -82,6 +91,7 @@ HEADERS = {
         "State",
         f"Snoozed until ({TZ})",
         f"Closed ({TZ})",
+        "Closed by rule",
         "Made by rule",
         "Notes",
         f"Created ({TZ})",
@@ -164,6 +174,23 @@ def test_roles_interactions_and_follow_ups_name_what_they_point_to(client_in, ri
     assert snoozed["Snoozed until (America/New_York)"]
     rule_made = next(row for row in follow_ups if row["What"].startswith("Feedback from"))
     assert rule_made["Made by rule"] == "Feedback owed after an interview"
+    assert rule_made["Closed by rule"] == "no"
+
+
+def test_the_confidential_search_columns(client_in, rich_account):
+    _, firms = read(download(client_in, "firms")[1])
+    works_for = {row["Name"]: row["Works for my employer"] for row in firms}
+    assert works_for == {
+        "Northwind, Talent; Ltd": "yes",
+        "Émile & Zoë GmbH": "no",
+        "Unused Retained Search": "no",
+    }
+    _, follow_ups = read(download(client_in, "follow-ups")[1])
+    (withdrawn,) = [row for row in follow_ups if row["State"].startswith("Withdrawn")]
+    assert withdrawn["State"] == "Withdrawn"
+    assert withdrawn["Closed by rule"] == "yes"
+    assert withdrawn["Closed (America/New_York)"] == "2026-01-08 05:30"
+    assert [row["Closed by rule"] for row in follow_ups].count("yes") == 1
 
 
 def test_times_are_in_the_users_time_zone(client_in, user):

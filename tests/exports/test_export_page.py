@@ -36,7 +36,7 @@ def test_the_page_lists_every_download_with_its_row_count(client_in, rich_accoun
         "Recruiters": "2",
         "Roles": "2",
         "Interactions": "3",
-        "Follow-ups": "8",
+        "Follow-ups": "9",
     }
     assert "America/New_York" in html
     for name in THEIR_NAMES:

@@ -97,6 +97,36 @@ def test_values_keep_their_exact_form(client_in, rich_account):
     assert next(r for r in data["firms"] if r["id"] == firm.pk)["notes"] == firm.notes
 
 
+def test_the_confidential_search_fields_are_in_the_file(client_in, rich_account):
+    _, data = export(client_in)
+
+    employer = Firm.objects.get(owner=rich_account, name="Émile & Zoë GmbH")
+    profile = data["profile"]
+    assert profile["current_employer"] == employer.pk  # the firm's id in the same file
+    assert employer.pk in {row["id"] for row in data["firms"]}
+    assert profile["aware_warning_threshold"] == 3
+    assert profile["digest_email"] == "me.personal@example.org"
+    assert profile["confidential_search"] is True
+    works_for = {row["name"]: row["works_for_my_employer"] for row in data["firms"]}
+    assert works_for == {
+        "Northwind, Talent; Ltd": True,
+        "Émile & Zoë GmbH": False,
+        "Unused Retained Search": False,
+    }
+    withdrawn = next(row for row in data["follow_ups"] if row["state"] == "withdrawn")
+    assert withdrawn["closed_by_rule"] is True
+    closed_at = FollowUp.objects.get(owner=rich_account, state="withdrawn").closed_at
+    assert datetime.fromisoformat(withdrawn["closed_at"]) == closed_at
+    assert [row["closed_by_rule"] for row in data["follow_ups"]].count(True) == 1
+
+
+def test_without_a_current_employer_the_file_says_null(client_in, user):
+    _, data = export(client_in)
+    assert data["profile"]["current_employer"] is None
+    assert data["profile"]["digest_email"] == ""
+    assert data["profile"]["aware_warning_threshold"] == 5
+
+
 def test_an_empty_account_exports_empty_tables(client_in):
     _, data = export(client_in)
 

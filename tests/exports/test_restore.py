@@ -12,8 +12,8 @@ from django.utils import timezone
 from recruiters import services
 from recruiters.demo import load_demo
 from recruiters.exports import restore
-from recruiters.exports.account_json import export_account
-from recruiters.models import Firm, FollowUp, Interaction, Recruiter
+from recruiters.exports.account_json import ADDED_IN_VERSION_2, export_account
+from recruiters.models import Firm, FollowUp, Interaction, Profile, Recruiter
 from tests.exports.conftest import (
     OWNED,
     THEIR_NAMES,
@@ -51,7 +51,7 @@ def test_export_then_restore_gives_identical_data(client, rich_account, theirs, 
     assert response.status_code == 302 and response["Location"] == reverse("home")
     restored = account_content(fresh_user)
     assert restored == account_content(rich_account)
-    assert sum(sum(counter.values()) for counter in restored.values()) == 18
+    assert sum(sum(counter.values()) for counter in restored.values()) == 19
     assert profile_content(fresh_user) == profile_content(rich_account)
     assert account_content(theirs) == theirs_before
     # New rows, owned by the new user; the original account is untouched.
@@ -62,8 +62,64 @@ def test_export_then_restore_gives_identical_data(client, rich_account, theirs, 
     message = [str(m) for m in response.wsgi_request._messages]
     assert message == [
         "Restored account.json: your settings, 3 firms, 2 recruiters, 2 roles, "
-        "3 interactions, 8 follow-ups."
+        "3 interactions, 9 follow-ups."
     ]
+
+
+def test_the_confidential_search_fields_come_back(rich_account, fresh_client, fresh_user):
+    response = upload(fresh_client, export_account(rich_account))
+    assert response.status_code == 302
+
+    profile = Profile.objects.select_related("current_employer").get(user=fresh_user)
+    employer = profile.current_employer
+    assert (employer.owner, employer.name) == (fresh_user, "Émile & Zoë GmbH")
+    assert employer.pk != rich_account.profile.current_employer_id  # the new firm's id
+    assert profile.aware_warning_threshold == 3
+    assert profile.digest_email == "me.personal@example.org"
+    assert profile.confidential_search is True
+    assert Firm.objects.get(owner=fresh_user, works_for_my_employer=True).name.startswith(
+        "Northwind"
+    )
+    withdrawn = FollowUp.objects.get(owner=fresh_user, state=FollowUp.State.WITHDRAWN)
+    original = FollowUp.objects.get(owner=rich_account, state=FollowUp.State.WITHDRAWN)
+    assert withdrawn.closed_by_rule is True and withdrawn.closed_at == original.closed_at
+    sam = Recruiter.objects.get(owner=fresh_user, name="@Sam Firmless")
+    assert withdrawn.rule_key == f"{sam.pk}:2026-01-06 08:00:00+00:00"
+    assert FollowUp.objects.filter(owner=fresh_user, closed_by_rule=True).count() == 1
+
+
+def test_a_version_1_file_is_restored_with_the_defaults_of_version_2s_fields(
+    fresh_client, fresh_user, exported
+):
+    """A file made before the confidential search's fields has none of them."""
+    data = json.loads(json.dumps(exported)) | {"version": 1}
+    for key, names in ADDED_IN_VERSION_2.items():
+        for row in [data[key]] if key == "profile" else data[key]:
+            for name in names:
+                del row[name]
+    withdrawn = next(row for row in data["follow_ups"] if row["state"] == "withdrawn")
+    data["follow_ups"].remove(withdrawn)  # version 1 had no such state
+
+    assert upload(fresh_client, data).status_code == 302
+
+    profile = Profile.objects.get(user=fresh_user)
+    assert (profile.current_employer, profile.aware_warning_threshold) == (None, 5)
+    assert profile.digest_email == "" and profile.time_zone == "America/New_York"
+    assert not Firm.objects.filter(owner=fresh_user, works_for_my_employer=True).exists()
+    assert not FollowUp.objects.filter(owner=fresh_user, closed_by_rule=True).exists()
+    assert FollowUp.objects.filter(owner=fresh_user).count() == 8
+
+
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [(section, key) for section, keys in ADDED_IN_VERSION_2.items() for key in keys],
+)
+def test_a_version_2_file_must_have_version_2s_keys(fresh_client, exported, section, key):
+    data = broken(exported, section, lambda row: row.pop(key))
+    before = snapshot()
+
+    refused(upload(fresh_client, data), 422, f"missing key {key}", "nothing was changed")
+    assert snapshot() == before
 
 
 def test_relations_point_to_the_new_rows(rich_account, fresh_client, fresh_user):
@@ -76,7 +132,7 @@ def test_relations_point_to_the_new_rows(rich_account, fresh_client, fresh_user)
     feedback = FollowUp.objects.get(owner=fresh_user, rule=FollowUp.Rule.FEEDBACK_OWED)
     assert feedback.rule_key == str(interview.pk)
     dana = Recruiter.objects.get(owner=fresh_user, name="Dana Reyes")
-    update = FollowUp.objects.get(owner=fresh_user, rule=FollowUp.Rule.UPDATE_OWED)
+    update = FollowUp.objects.get(owner=fresh_user, rule=FollowUp.Rule.UPDATE_OWED, recruiter=dana)
     assert update.rule_key == f"{dana.pk}:2026-01-09 10:00:00+00:00"
     gone = FollowUp.objects.get(owner=fresh_user, rule=FollowUp.Rule.PITCH_ANSWER)
     assert gone.rule_key == "gone:987654321"
@@ -120,7 +176,7 @@ def test_a_non_empty_account_is_refused(client_in, user, exported):
         response,
         409,
         "Your account already has data (4 firms, 2 recruiters, 2 roles, 3 interactions, "
-        "8 follow-ups)",
+        "9 follow-ups)",
         "sign up for a new account",
         "Nothing was changed",
     )
@@ -163,13 +219,13 @@ def test_a_file_that_is_not_an_export_is_refused(fresh_client, exported, content
     assert snapshot() == before
 
 
-@pytest.mark.parametrize(("version", "newer"), [(2, True), (0, False)])
+@pytest.mark.parametrize(("version", "newer"), [(3, True), (0, False)])
 def test_another_format_version_is_refused(fresh_client, exported, version, newer):
     before = snapshot()
     text = refused(
         upload(fresh_client, exported | {"version": version}),
         422,
-        f"format version {version}; this Callback restores version 1 only",
+        f"format version {version}; this Callback restores versions 1 and 2 only",
     )
     assert ("made by a newer Callback" in text) is newer
     assert snapshot() == before
@@ -263,7 +319,27 @@ CASES = {
     "done-without-a-time": (
         "follow_ups",
         lambda row: row.update(state="done", closed_at=None),
-        "closed_at must be set exactly when the state is done or dismissed",
+        "closed_at must be set exactly when the state is done, dismissed or withdrawn",
+    ),
+    "withdrawn-without-a-time": (
+        "follow_ups",
+        lambda row: row.update(state="withdrawn", closed_at=None),
+        "closed_at must be set exactly when the state is done, dismissed or withdrawn",
+    ),
+    "open-with-a-time": (
+        "follow_ups",
+        lambda row: row.update(state="open", closed_at="2026-01-09T10:00:00+00:00"),
+        "closed_at must be set exactly when the state is done, dismissed or withdrawn",
+    ),
+    "text-for-closed-by-rule": (
+        "follow_ups",
+        lambda row: row.update(closed_by_rule="yes"),
+        "closed_by_rule must be true or false, not text",
+    ),
+    "number-for-works-for-my-employer": (
+        "firms",
+        lambda row: row.update(works_for_my_employer=0),
+        "firms row 1 (id {id}): works_for_my_employer must be true or false, not a number",
     ),
     "rule-key-of-no-rule": (
         "follow_ups",
@@ -284,6 +360,36 @@ CASES = {
         "profile",
         lambda profile: profile.update(pitch_answer_days=0),
         "profile: pitch_answer_days must be at least 1",
+    ),
+    "zero-aware-warning-threshold": (
+        "profile",
+        lambda profile: profile.update(aware_warning_threshold=0),
+        "profile: aware_warning_threshold must be at least 1",
+    ),
+    "negative-aware-warning-threshold": (
+        "profile",
+        lambda profile: profile.update(aware_warning_threshold=-2),
+        "profile: aware_warning_threshold must be at least 1",
+    ),
+    "text-for-aware-warning-threshold": (
+        "profile",
+        lambda profile: profile.update(aware_warning_threshold="5"),
+        "profile: aware_warning_threshold must be a whole number, not text",
+    ),
+    "bad-digest-email": (
+        "profile",
+        lambda profile: profile.update(digest_email="me at home"),
+        "profile: digest_email: Enter a valid email address.",
+    ),
+    "employer-not-in-the-file": (
+        "profile",
+        lambda profile: profile.update(current_employer=999999),
+        "profile: current_employer 999999 is not among the file&#x27;s firms",
+    ),
+    "employer-by-name": (
+        "profile",
+        lambda profile: profile.update(current_employer="Émile & Zoë GmbH"),
+        "profile: current_employer must be the id (a whole number) of a row, or null; not text",
     ),
     "profile-not-an-object": (
         "profile",
@@ -345,8 +451,8 @@ def test_many_problems_are_listed_up_to_a_limit(fresh_client, exported):
 
 
 def test_a_database_refusal_rolls_everything_back(fresh_client, fresh_user, exported, monkeypatch):
-    """Should a file get past the checks and still break a constraint, the transaction
-    takes the settings written before it back too."""
+    """Should a file get past the checks and still break a constraint, nothing is kept:
+    neither the rows written before it nor the settings."""
     monkeypatch.setattr(restore, "check_unique", lambda checker, plan: None)
     data = json.loads(json.dumps(exported))
     data["firms"][1]["name"] = data["firms"][0]["name"]
@@ -355,6 +461,20 @@ def test_a_database_refusal_rolls_everything_back(fresh_client, fresh_user, expo
     refused(upload(fresh_client, data), 422, "The database refused the file", "IntegrityError")
     assert snapshot() == before
     assert fresh_user.profile.time_zone == "UTC"
+
+
+def test_a_refusal_of_the_settings_written_last_takes_every_row_back(
+    fresh_client, fresh_user, exported, monkeypatch
+):
+    """The settings are written after the rows (the current employer is one of them): if
+    the database refuses them, the rows already inserted go too."""
+    monkeypatch.setattr(restore, "PROFILE_THRESHOLDS", ())  # let a zero past the checks
+    data = broken(exported, "profile", lambda profile: profile.update(check_in_days=0))
+    before = snapshot()
+
+    refused(upload(fresh_client, data), 422, "The database refused the file", "IntegrityError")
+    assert snapshot() == before
+    assert not any(model.objects.owned_by(fresh_user).exists() for model in OWNED)
 
 
 # Size and the form itself ----------------------------------------------------------------

@@ -2,7 +2,8 @@
 (recruiters/rules_reference.py) on random histories.
 
 Each example is one job seeker's history: 1-5 recruiters, 0-8 roles at 1-3 shared employers
-(often a second recruiter's submission 182-184 days from a first), 0-25 interactions, 0-6
+(often a second recruiter's submission 182-184 days from a first; some submissions dated
+today or tomorrow, locally; each authorised or not), 0-25 interactions, 0-6
 follow-ups in every state, and a profile with random thresholds and one of nine time zones;
 `now` lies within 12 days of a daylight-saving change, often at a local midnight, and is
 passed written in UTC or in a local zone. Times are drawn so that ties and exact boundaries
@@ -57,6 +58,7 @@ INTERACTION_KINDS = (
     *Interaction.Kind.values,
     *(Interaction.Kind.ROLE_PITCH, Interaction.Kind.INTERVIEW),
     *(Interaction.Kind.INTERVIEW_FEEDBACK, Interaction.Kind.STATUS_UPDATE),
+    *(Interaction.Kind.SUBMISSION, Interaction.Kind.OUTREACH),
 )
 
 _users = count(1)
@@ -142,7 +144,8 @@ def draw_due(draw, now, zone):
 
 def draw_roles(draw, clock, recruiter_ids, employer_ids, today):
     """0-8 roles; often a second submission: another recruiter's role at the same employer,
-    submitted 0, 1, 182, 183 or 184 days before or after the first."""
+    submitted 0, 1, 182, 183 or 184 days before or after the first. Each submission is
+    authorised (right to represent) or not, either way as often."""
     roles = []
     for number in range(1, draw(st.integers(0, 8)) + 1):
         submitted = [r for r in roles if r.submitted_on is not None]
@@ -155,9 +158,11 @@ def draw_roles(draw, clock, recruiter_ids, employer_ids, today):
         else:
             recruiter_id = draw(st.sampled_from([*recruiter_ids, *recruiter_ids, None]))
             employer_id = draw(st.sampled_from([*employer_ids, *employer_ids, None]))
-            how = draw(st.sampled_from(("none", "days_ago", "days_ago", "any")))
+            how = draw(st.sampled_from(("none", "days_ago", "days_ago", "any", "dst_day")))
             if how == "none":
                 submitted_on = None
+            elif how == "dst_day":  # its local midnight may happen twice, or not at all
+                submitted_on = draw(st.sampled_from(DST_CHANGES))
             elif how == "days_ago":
                 submitted_on = today - timedelta(days=draw(st.sampled_from((*SUBMISSION_GAPS, -1))))
             else:
@@ -170,6 +175,7 @@ def draw_roles(draw, clock, recruiter_ids, employer_ids, today):
                 stage=draw(st.sampled_from(Role.Stage.values)),
                 stage_changed_at=clock.draw_moment(draw),
                 submitted_on=submitted_on,
+                submission_authorised=draw(st.booleans()),
             )
         )
     return tuple(roles)
@@ -344,6 +350,7 @@ def write(history, now):
             stage=r.stage,
             stage_changed_at=r.stage_changed_at,
             submitted_on=r.submitted_on,
+            submission_authorised=r.submission_authorised,
         )
         for r in history.roles
     )
@@ -366,7 +373,7 @@ def write(history, now):
             due_at=f.due_at,
             state=f.state,
             snoozed_until=f.snoozed_until,
-            closed_at=now if f.state in ("done", "dismissed") else None,
+            closed_at=now if f.state in FollowUp.State.CLOSED else None,
         )
         for f in history.follow_ups
     )
@@ -426,9 +433,11 @@ CHECKS = {
     "updates_owed": (Recruiter, update_figures),
     "feedback_owed": (Interaction, feedback_figures),
     "unanswered_pitches": (Interaction, attributes()),
-    "double_submissions": (Role, attributes("clash_count")),
+    "double_submissions": (Role, attributes("clash_count", "authorised_clash_count")),
+    "unauthorised_submissions": (Role, attributes()),
     "overdue_follow_ups": (FollowUp, attributes("current_due_at")),
     "due_today_follow_ups": (FollowUp, attributes("current_due_at")),
+    "aware_of_search": (Recruiter, attributes("aware_since")),
 }
 
 
@@ -482,11 +491,13 @@ def test_reference_speaks_the_models_values():
     assert {ref.INVEST, ref.MAINTAIN, ref.DORMANT} == set(Recruiter.Tier.values)
     assert {ref.INBOUND, ref.OUTBOUND} == set(Interaction.Direction.values)
     kinds = {ref.INTERVIEW, ref.INTERVIEW_FEEDBACK, ref.ROLE_PITCH, ref.STATUS_UPDATE}
-    assert kinds <= set(Interaction.Kind.values)
+    assert kinds | {ref.OUTREACH, ref.SUBMISSION} <= set(Interaction.Kind.values)
+    assert set(ref.PUT_FORWARD_STAGES) == set(rules.AWARE_STAGES)
     assert ref.FEEDBACK_VALUE in Interaction.Value.values
     assert {ref.ACCEPTED, *ref.OPEN_ROLE_STAGES} <= set(Role.Stage.values)
     states = {ref.FOLLOW_UP_OPEN, ref.FOLLOW_UP_SNOOZED, ref.FOLLOW_UP_DONE}
-    assert states | {ref.FOLLOW_UP_DISMISSED} == set(FollowUp.State.values)
+    closed = {ref.FOLLOW_UP_DISMISSED, ref.FOLLOW_UP_WITHDRAWN}
+    assert states | closed == set(FollowUp.State.values)
 
 
 def test_reference_owes_feedback_as_the_docstring_says():

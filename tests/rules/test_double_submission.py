@@ -99,6 +99,25 @@ def test_clash_count_counts_the_other_recruiters_submissions(user, employer, ann
     assert counts[mine.pk] == 2
 
 
+def test_authorised_clash_count_counts_the_clashes_you_authorised(user, employer, ann, bob):
+    """Which of the clashing submissions you authorised (right to represent): the figure
+    that lets the warning say so."""
+    mine = submit(user, employer, ann, TODAY)
+    Role.objects.filter(pk=submit(user, employer, bob, TODAY - DAYS).pk).update(
+        submission_authorised=True
+    )
+    submit(user, employer, make_recruiter(user), TODAY - 2 * DAYS)  # not authorised
+    Role.objects.filter(pk=mine.pk).update(submission_authorised=True)  # not a clash of its own
+    found = {role.pk: (role.clash_count, role.authorised_clash_count) for role in doubles(user)}
+    assert found[mine.pk] == (2, 1)
+
+
+def test_authorised_clash_count_is_zero_when_you_authorised_none(user, employer, ann, bob):
+    submit(user, employer, ann, TODAY - 30 * DAYS)
+    submit(user, employer, bob, TODAY)
+    assert [role.authorised_clash_count for role in doubles(user)] == [0, 0]
+
+
 def test_a_role_without_a_submission_date_does_not_clash(user, employer, ann, bob):
     submit(user, employer, ann, TODAY)
     make_role(user, employer=employer, recruiter=bob, stage=Role.Stage.PITCHED)

@@ -140,7 +140,7 @@ def test_an_update_owed_makes_a_follow_up_owed_by_me(user):
     assert follow_up.owed_by == FollowUp.OwedBy.ME
     assert "Cat" in follow_up.title and "update" in follow_up.title.lower()
     assert follow_up.recruiter == cat
-    assert follow_up.rule_key == f"{cat.pk}:{MONDAY.isoformat()}"  # keyed by the latest news
+    assert follow_up.rule_key == f"{cat.pk}:never"  # keyed by the last update sent: none
     assert follow_up.due_at == MONDAY
     assert "interviewed elsewhere" in follow_up.notes.lower()
 
@@ -296,7 +296,7 @@ def test_news_after_a_status_update_makes_a_new_update_follow_up(user):
     old, new = sorted(rule_made(user, FollowUp.Rule.UPDATE_OWED), key=lambda f: f.pk)
     assert old.state == FollowUp.State.DONE
     assert new.state == FollowUp.State.OPEN
-    assert new.rule_key == f"{cat.pk}:{(NOW + 2 * MINUTE).isoformat()}"
+    assert new.rule_key == f"{cat.pk}:{update.occurred_at.isoformat()}"
     assert new.due_at == NOW + 2 * MINUTE
     assert update.occurred_at < new.due_at
 
@@ -311,9 +311,10 @@ def test_news_after_a_dismissed_update_follow_up_is_owed_again(user):
     interview_elsewhere(user, at=NOW + 2 * MINUTE, name="Eve")
 
     assert sync(user, now=NOW + 3 * MINUTE) == (1, 0)
-    dismissed, new = sorted(rule_made(user, FollowUp.Rule.UPDATE_OWED), key=lambda f: f.pk)
-    assert (dismissed.state, new.state) == (FollowUp.State.DISMISSED, FollowUp.State.OPEN)
-    assert new.recruiter == cat
+    again = only(rule_made(user, FollowUp.Rule.UPDATE_OWED))  # your decision covered Dan only
+    assert (again.state, again.closed_at, again.recruiter) == (FollowUp.State.OPEN, None, cat)
+    assert again.due_at == NOW - DAY
+    assert again.notes.startswith(f"You interviewed elsewhere {NOW - DAY:%-d %b} and ")
 
 
 def test_hand_made_follow_ups_are_left_alone(user):
