@@ -20,7 +20,9 @@ class RecruitersConfig(AppConfig):
     def ready(self):
         from django.contrib.auth import get_user_model
 
+        from recruiters import state
         from recruiters.services import ensure_profile
 
         post_save.connect(ensure_profile, sender=get_user_model(), dispatch_uid="ensure_profile")
         connection_created.connect(register_sqlite_functions, dispatch_uid="sqlite_functions")
+        state.connect()

@@ -40,6 +40,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from recruiters import state
 from recruiters.models import Firm, FollowUp, Interaction, Profile, Recruiter, Role
 
 DEMO_EMAIL = "demo@callback.local"
@@ -323,6 +324,7 @@ def load_demo(email=DEMO_EMAIL, password=DEMO_PASSWORD, *, reset=False, now=None
         elif has_data(user):
             return DemoLoad(user, loaded=False, password_set=False)
         fill_account(user, now=now or timezone.now(), rng=random.Random(seed))
+        state.refresh(user)
     return DemoLoad(user, loaded=True, password_set=created or reset)
 
 
@@ -422,7 +424,7 @@ def fill_account(user, *, now, rng):
     Interaction.objects.bulk_create(interactions)
 
     follow_ups = []
-    for title, owed_by, recruiter, role, due, state, until in FOLLOW_UPS:
+    for title, owed_by, recruiter, role, due, follow_up_state, until in FOLLOW_UPS:
         follow_up = FollowUp(
             owner=user,
             owed_by=owed_by,
@@ -430,11 +432,11 @@ def fill_account(user, *, now, rng):
             recruiter=recruiters.get(recruiter),
             role=roles.get(role),
             due_at=later_today(now, zone) if due == 0 else day(due, hour=9),
-            state=state,
+            state=follow_up_state,
         )
-        if state == FollowUp.State.SNOOZED:
+        if follow_up_state == FollowUp.State.SNOOZED:
             follow_up.snoozed_until = day(until, hour=9)
-        elif state in (FollowUp.State.DONE, FollowUp.State.DISMISSED):
+        elif follow_up_state in FollowUp.State.CLOSED:
             follow_up.closed_at = day(until, hour=17)
         follow_ups.append(follow_up)
     FollowUp.objects.bulk_create(follow_ups)

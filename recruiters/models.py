@@ -348,6 +348,44 @@ class Interaction(OwnedModel):
         return reverse("recruiter_detail", args=[self.recruiter_id]) + f"#interaction-{self.pk}"
 
 
+class RecruiterState(models.Model):
+    """What the two-way-street rules read about one recruiter, kept on write.
+
+    `recruiters.state` computes it from the recruiter's history as of `computed_at` (the
+    same definitions as `rules.with_health`), in the transaction of every write that changes
+    it, and `valid_until` is the next moment time alone would change a figure (the next
+    interaction dated later, or the oldest one in the window leaving it). The rules read
+    these columns for `now` in [computed_at, valid_until) and the window they were counted
+    over, and work a figure out from the history otherwise: an optimisation, never a second
+    definition. The sweep refreshes rows whose `valid_until` has passed.
+    """
+
+    recruiter = models.OneToOneField(
+        Recruiter, primary_key=True, on_delete=models.CASCADE, related_name="state"
+    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    computed_at = models.DateTimeField()
+    valid_until = models.DateTimeField(null=True, blank=True)
+    window_days = models.PositiveSmallIntegerField()
+    last_inbound_at = models.DateTimeField(null=True)
+    last_outbound_at = models.DateTimeField(null=True)
+    last_contact_at = models.DateTimeField(null=True)
+    first_contact_at = models.DateTimeField(null=True)
+    awaiting_reply_since = models.DateTimeField(null=True)
+    last_status_update_at = models.DateTimeField(null=True)
+    open_role_count = models.PositiveIntegerField(default=0)
+    inbound_in_window = models.PositiveIntegerField(default=0)
+    outbound_in_window = models.PositiveIntegerField(default=0)
+    value_received_in_window = models.PositiveIntegerField(default=0)
+    value_given_in_window = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["valid_until"], name="recruiterstate_valid_until")]
+
+    def __str__(self):
+        return f"State of recruiter {self.recruiter_id} at {self.computed_at}"
+
+
 class FollowUpOwedBy(models.TextChoices):
     ME = "me", "Me"
     RECRUITER = "recruiter", "The recruiter"
@@ -539,6 +577,12 @@ class Profile(models.Model):
         default=5,
         help_text="In a confidential search.",
     )
+    # When the rule-made follow-ups were last made current (services.sync_rule_follow_ups),
+    # whether a write has changed what the rules owe since, and the next moment time alone
+    # will: the dashboard and the sweep sync only then.
+    follow_ups_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
+    follow_ups_stale = models.BooleanField(default=True, editable=False)
+    follow_ups_change_at = models.DateTimeField(null=True, blank=True, editable=False)
     digest_email = models.EmailField(
         "send digests to",
         blank=True,
@@ -569,9 +613,29 @@ class Profile(models.Model):
                 name="profile_thresholds_positive",
             ),
         ]
+        indexes = [
+            # The sweep's question: whose rule-made follow-ups need making current?
+            models.Index(
+                fields=["follow_ups_change_at"],
+                condition=Q(follow_ups_change_at__isnull=False),
+                name="profile_follow_ups_change_at",
+            ),
+            models.Index(
+                fields=["follow_ups_stale"],
+                condition=Q(follow_ups_stale=True),
+                name="profile_follow_ups_stale",
+            ),
+        ]
 
     def __str__(self):
         return f"Profile of {self.user}"
+
+    def save(self, *args, **kwargs):
+        # Any setting may change what the rules owe (a pause, a threshold): sync next time.
+        self.follow_ups_stale = True
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "follow_ups_stale"}
+        super().save(*args, **kwargs)
 
     @property
     def zone(self):

@@ -118,57 +118,133 @@ def silence_threshold_days(profile):
     )
 
 
-@evaluated_in_utc
-def with_health(profile, now, *figures):
-    """The owner's recruiters, annotated with the named figures (all of them if none named).
-
-    Each figure is a subquery per recruiter, so a rule names only those it reads.
-
-    last_inbound_at, last_outbound_at, last_contact_at, first_contact_at; open_role_count
-    (roles submitted, interviewing or at offer); awaiting_reply_since (the first outbound
-    message that asked something with no inbound one after it); inbound_in_window,
-    outbound_in_window, value_received_in_window, value_given_in_window over the rolling
-    window (`profile.one_sided_window_days`, ending at `now`); silence_threshold (days).
-    """
-    window_start = now - timedelta(days=profile.one_sided_window_days)
-    in_window = {"occurred_at__gt": window_start}
-    open_asks = _touches(now, direction=OUTBOUND, expects_reply=True).filter(
-        ~Exists(_later(now, INBOUND))
-    )
-    open_roles = (
-        Role.objects.filter(recruiter=OuterRef("pk"), stage__in=Role.ACTIVE_STAGES)
-        .order_by()
-        .values("recruiter")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    expressions = {
-        "last_inbound_at": _latest(_touches(now, direction=INBOUND)),
-        "last_outbound_at": _latest(_touches(now, direction=OUTBOUND)),
-        "last_contact_at": _latest(_touches(now)),
-        "first_contact_at": _earliest(_touches(now)),
-        "awaiting_reply_since": _earliest(open_asks),
-        "open_role_count": Coalesce(Subquery(open_roles, output_field=IntegerField()), 0),
-        "inbound_in_window": _count(_touches(now, direction=INBOUND, **in_window)),
-        "outbound_in_window": _count(_touches(now, direction=OUTBOUND, **in_window)),
-        "value_received_in_window": _count(
-            _touches(now, direction=INBOUND, **in_window).exclude(value="")
-        ),
-        "value_given_in_window": _count(
-            _touches(now, direction=OUTBOUND, **in_window).exclude(value="")
-        ),
-        "silence_threshold": silence_threshold_days(profile),
-    }
-    chosen = {name: expressions[name] for name in figures or expressions}
-    return Recruiter.objects.owned_by(profile.user).select_related("firm").annotate(**chosen)
-
-
 WINDOW_COUNTS = (
     "inbound_in_window",
     "outbound_in_window",
     "value_received_in_window",
     "value_given_in_window",
 )
+
+
+def history_figures(profile, now, *names):
+    """{figure: expression} of the named recruiter figures (all if none named), worked out
+    from the history up to `now`: one correlated subquery each over the outer recruiter's
+    interactions and roles. This is their definition; RecruiterState keeps their values (see
+    `with_health`). Only the named ones are built: building one costs time too."""
+    in_window = {"occurred_at__gt": now - timedelta(days=profile.one_sided_window_days)}
+
+    def open_asks():
+        return _touches(now, direction=OUTBOUND, expects_reply=True).filter(
+            ~Exists(_later(now, INBOUND))
+        )
+
+    def open_roles():
+        roles = Role.objects.filter(recruiter=OuterRef("pk"), stage__in=Role.ACTIVE_STAGES)
+        counted = roles.order_by().values("recruiter").annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    builders = {
+        "last_inbound_at": lambda: _latest(_touches(now, direction=INBOUND)),
+        "last_outbound_at": lambda: _latest(_touches(now, direction=OUTBOUND)),
+        "last_contact_at": lambda: _latest(_touches(now)),
+        "first_contact_at": lambda: _earliest(_touches(now)),
+        "awaiting_reply_since": lambda: _earliest(open_asks()),
+        "last_status_update_at": lambda: _last_status_update(now),
+        "open_role_count": open_roles,
+        "inbound_in_window": lambda: _count(_touches(now, direction=INBOUND, **in_window)),
+        "outbound_in_window": lambda: _count(_touches(now, direction=OUTBOUND, **in_window)),
+        "value_received_in_window": lambda: _count(
+            _touches(now, direction=INBOUND, **in_window).exclude(value="")
+        ),
+        "value_given_in_window": lambda: _count(
+            _touches(now, direction=OUTBOUND, **in_window).exclude(value="")
+        ),
+    }
+    return {name: builders[name]() for name in names or builders}
+
+
+RECRUITER_FIGURES = (
+    "last_inbound_at",
+    "last_outbound_at",
+    "last_contact_at",
+    "first_contact_at",
+    "awaiting_reply_since",
+    "last_status_update_at",
+    "open_role_count",
+    *WINDOW_COUNTS,
+)
+
+
+def state_holds(profile, now):
+    """Q: the outer recruiter's kept state (RecruiterState) holds its figures at `now`: it
+    was computed no later than `now`, nothing has changed with time since (`valid_until`),
+    and over the user's current window."""
+    return Q(state__computed_at__lte=now, state__window_days=profile.one_sided_window_days) & (
+        Q(state__valid_until__gt=now) | Q(state__valid_until__isnull=True)
+    )
+
+
+# Kept states written by this process so far: a check by read_kept_state is good only until
+# the next write (recruiters.state calls kept_state_written).
+_kept_state_writes = 0
+
+
+def kept_state_written():
+    global _kept_state_writes
+    _kept_state_writes += 1
+
+
+def read_kept_state(profile, now):
+    """Let the rules asked with this `profile` object at `now` read every recruiter figure
+    straight from the kept state, if it holds at `now` for every one of the user's
+    recruiters (one query; a page asks this once before its rules). Otherwise they go on
+    choosing recruiter by recruiter (`kept_figure`). Returns whether it holds."""
+    now = now.astimezone(UTC)
+    stale = Recruiter.objects.owned_by(profile.user).exclude(state_holds(profile, now))
+    holds = not stale.exists()
+    profile.kept_state_holds_at = (now, _kept_state_writes) if holds else None
+    return holds
+
+
+def kept_figure(name, holds, from_history):
+    """The figure from the kept state where it holds at `now`, else from the history (the
+    database evaluates the history's subquery only for the rows that need it)."""
+    return Case(
+        When(holds, then=F(f"state__{name}")),
+        default=from_history,
+        output_field=from_history.output_field,
+    )
+
+
+@evaluated_in_utc
+def with_health(profile, now, *figures):
+    """The owner's recruiters, annotated with the named figures (all of them if none named).
+
+    last_inbound_at, last_outbound_at, last_contact_at, first_contact_at; open_role_count
+    (roles submitted, interviewing or at offer); awaiting_reply_since (the first outbound
+    message that asked something with no inbound one after it); last_status_update_at (your
+    last outbound status update); inbound_in_window, outbound_in_window,
+    value_received_in_window, value_given_in_window over the rolling window
+    (`profile.one_sided_window_days`, ending at `now`); silence_threshold (days).
+
+    Each figure is read from the recruiter's kept state (RecruiterState) when that holds at
+    `now`, else worked out from the history (`history_figures`, the definition), so a rule
+    names only the figures it reads. After `read_kept_state(profile, now)` found that it
+    holds for every recruiter, the figures are the kept columns alone.
+    """
+    names = figures or (*RECRUITER_FIGURES, "silence_threshold")
+    kept = [name for name in names if name != "silence_threshold"]
+    if getattr(profile, "kept_state_holds_at", None) == (now, _kept_state_writes):
+        chosen = {name: F(f"state__{name}") for name in kept}
+    else:
+        holds = state_holds(profile, now)
+        chosen = {
+            name: kept_figure(name, holds, expression)
+            for name, expression in history_figures(profile, now, *kept).items()
+        }
+    if "silence_threshold" in names:
+        chosen["silence_threshold"] = silence_threshold_days(profile)
+    return Recruiter.objects.owned_by(profile.user).select_related("firm").annotate(**chosen)
 
 
 # Recruiter rules ---------------------------------------------------------------------------
@@ -313,9 +389,9 @@ def updates_owed(profile, now):
     if paused_since is not None:
         pause_owed = Q(last_update_at__isnull=True) | Q(last_update_at__lt=paused_since)
     return (
-        with_health(profile, now, "open_role_count")
+        with_health(profile, now, "open_role_count", "last_status_update_at")
         .filter(open_role_count__gt=0)
-        .annotate(last_update_at=_last_status_update(now))
+        .annotate(last_update_at=F("last_status_update_at"))
         .annotate(
             accepted_elsewhere_at=events[0],
             interview_elsewhere_at=events[1],
@@ -394,8 +470,8 @@ def untold_news(recruiter, news, profile):
 def status_updates_sent(profile, now):
     """The user's recruiters annotated with last_update_at, their last status update up to
     `now` (None if none): an update follow-up made before it is answered (updates_owed)."""
-    return Recruiter.objects.owned_by(profile.user).annotate(
-        last_update_at=_last_status_update(now)
+    return with_health(profile, now, "last_status_update_at").annotate(
+        last_update_at=F("last_status_update_at")
     )
 
 
@@ -461,6 +537,17 @@ def feedback_given(profile, now):
     )
 
 
+def interviews_awaiting_feedback(profile, now, *, since):
+    """Interviews dated after `since` (later than `now` too) with no feedback after them up
+    to `now`: those whose feedback may still fall due (services.next_change_of_obligations)."""
+    return (
+        Interaction.objects.owned_by(profile.user)
+        .filter(kind=Interaction.Kind.INTERVIEW, occurred_at__gt=since)
+        .filter(~Exists(_feedback_after(now)))
+        .only("occurred_at")
+    )
+
+
 def feedback_due_at(interview, profile):
     """When feedback on `interview` became owed: the local midnight starting the day after
     the n-th business day after it (see feedback_owed)."""
@@ -484,6 +571,12 @@ def unanswered_pitches(profile, now):
         .select_related("recruiter", "role")
         .order_by("occurred_at")
     )
+
+
+def unanswered_pitch_candidates(profile, now, *, since):
+    """Pitches dated after `since` (later than `now` too) with nothing sent back up to `now`:
+    those whose answer may still fall due (services.next_change_of_obligations)."""
+    return _pitches(profile).filter(occurred_at__gt=since).filter(~Exists(_later(now, OUTBOUND)))
 
 
 def _pitches(profile):

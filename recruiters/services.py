@@ -285,4 +285,74 @@ def sync_rule_follow_ups(profile, now=None):
         FollowUp.objects.bulk_update(
             gone, ["state", "snoozed_until", "closed_at", "closed_by_rule", "updated_at"]
         )
+    Profile.objects.filter(pk=profile.pk).update(
+        follow_ups_synced_at=now,
+        follow_ups_stale=False,
+        follow_ups_change_at=next_change_of_obligations(profile, now),
+    )
     return len(missing) + len(reopened), len(gone)
+
+
+def sync_rule_follow_ups_if_needed(profile, now=None):
+    """sync_rule_follow_ups, only if it could change anything: a write changed what the
+    rules read since the last sync (Profile.follow_ups_stale), time has reached the next
+    moment at which what they owe changes (follow_ups_change_at), or `now` is before the
+    last sync. Otherwise one SELECT, and no write. Returns (created, closed)."""
+    now = now or timezone.now()
+    synced_at, stale, change_at = (
+        Profile.objects.filter(pk=profile.pk)
+        .values_list("follow_ups_synced_at", "follow_ups_stale", "follow_ups_change_at")
+        .get()
+    )
+    if stale or synced_at is None or now < synced_at or (change_at and now >= change_at):
+        return sync_rule_follow_ups(profile, now)
+    return 0, 0
+
+
+def next_change_of_obligations(profile, now):
+    """The first moment after `now` at which time alone changes what the rules owe, or None:
+    an interview's feedback or a pitch's answer falls due, an interaction dated later comes
+    (an answer, or news), an interview leaves the window of updates owed, an offer accepted
+    or a pause dated later starts. Five small indexed queries."""
+    user = profile.user_id
+    interactions = Interaction.objects.filter(owner=user)
+    moments = [
+        interactions.filter(occurred_at__gt=now)
+        .order_by("occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first(),
+        Role.objects.filter(owner=user, stage=Role.Stage.ACCEPTED, stage_changed_at__gt=now)
+        .order_by("stage_changed_at")
+        .values_list("stage_changed_at", flat=True)
+        .first(),
+    ]
+    if profile.search_paused_at and profile.search_paused_at > now:
+        moments.append(profile.search_paused_at)
+    window = timedelta(days=profile.one_sided_window_days)
+    oldest_interview = (
+        interactions.filter(
+            kind=Interaction.Kind.INTERVIEW, occurred_at__gt=now - window, occurred_at__lte=now
+        )
+        .order_by("occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+    if oldest_interview:
+        moments.append(oldest_interview + window)
+    answer_within = timedelta(days=profile.pitch_answer_days)
+    pitch = (
+        rules.unanswered_pitch_candidates(profile, now, since=now - answer_within)
+        .order_by("occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+    if pitch:
+        moments.append(pitch + answer_within)
+    # Feedback falls due at most (n // 5 + 1) weeks and a day after the interview.
+    since = now - timedelta(weeks=profile.feedback_business_days // 5 + 2)
+    moments += [
+        due
+        for interview in rules.interviews_awaiting_feedback(profile, now, since=since)
+        if (due := rules.feedback_due_at(interview, profile)) > now
+    ]
+    return min((moment for moment in moments if moment), default=None)

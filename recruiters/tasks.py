@@ -1,11 +1,13 @@
 """The periodic sweep (Celery beat, every SWEEP_INTERVAL_SECONDS): reminders and digests.
 
 Every sweep
-1. makes the rule-made follow-ups of its share of the active users current
-   (services.sync_rule_follow_ups), in `sync_follow_ups` tasks of conf.batch_size() users:
-   the sweeps of each hour (conf.sync_every()) take turns, so every user is synced once an
-   hour (and again by their digest, and by their dashboard);
-2. finds the digests due now, each user at their own local hour
+1. makes the rule-made follow-ups current (services.sync_rule_follow_ups) for the active
+   users who need it, and only those (`needs_sync`: a write changed what the rules read,
+   or time has reached the next moment at which what they owe changes; both indexed), in
+   `sync_follow_ups` tasks of conf.batch_size() users;
+2. refreshes the kept recruiter states whose moment has come (`refresh_state`, see
+   recruiters/state.py: reads stay exact without it, only slower);
+3. finds the digests due now, each user at their own local hour
    (recruiters.digests.schedule.due_digests), and the claims whose worker died
    (schedule.stale_claims), and queues them in `send_digest_batch` tasks of
    conf.batch_size() users each (recruiters/digests/tasks.py).
@@ -18,9 +20,9 @@ follow-ups are unique per cause and each digest is claimed once (docs/digests.md
 import logging
 
 from celery import shared_task
-from django.db.models.functions import Mod
+from django.db.models import Q
 
-from recruiters import services
+from recruiters import services, state
 from recruiters.digests import conf, schedule
 from recruiters.digests.tasks import parse_now, send_digest_batch
 from recruiters.models import Profile
@@ -39,33 +41,30 @@ def batched(iterable, size):
         yield batch
 
 
-def sync_share(now):
-    """(shares, turn): the sweep at `now` syncs the users whose id % shares == turn."""
-    interval = conf.sweep_interval()
-    shares = max(1, conf.sync_every() // interval)
-    return shares, int(now.timestamp() // interval) % shares
+def needs_sync(moment):
+    """Active users whose rule-made follow-ups may be out of date at `moment`."""
+    due = (
+        Q(follow_ups_stale=True)
+        | Q(follow_ups_change_at__lte=moment)
+        | Q(follow_ups_synced_at__isnull=True)
+    )
+    return Profile.objects.filter(due, user__is_active=True).order_by("user_id")
 
 
 @shared_task
 def sweep(now=None):
-    """Queue the follow-up sync of every active user and the digests due at `now`.
+    """Queue the follow-up sync of the users who need it and the digests due at `now`.
 
     `now` is an ISO 8601 string, for tests; beat leaves it out. Returns what it queued.
     """
     moment = parse_now(now)
     size = conf.batch_size()
-    shares, turn = sync_share(moment)
-    user_ids = (
-        Profile.objects.filter(user__is_active=True)
-        .alias(share=Mod("user_id", shares))
-        .filter(share=turn)
-        .order_by("user_id")
-        .values_list("user_id", flat=True)
-    )
+    user_ids = needs_sync(moment).values_list("user_id", flat=True)
     synced = 0
     for batch in batched(user_ids.iterator(chunk_size=10 * size), size):
         sync_follow_ups.delay(batch, now)
         synced += len(batch)
+    refresh_state.delay(now)
     due = schedule.due_digests(moment)
     stale = schedule.stale_claims(moment)
     items = [[user_id, period] for user_id, period in due + stale]
@@ -82,8 +81,14 @@ def sync_follow_ups(user_ids, now=None):
     done = 0
     for profile in Profile.objects.filter(user_id__in=user_ids).select_related("user"):
         try:
-            services.sync_rule_follow_ups(profile, moment)
+            services.sync_rule_follow_ups_if_needed(profile, moment)
             done += 1
         except Exception:  # one user's bad row must not stop the others' reminders
             log.exception("Syncing the follow-ups of user %s failed", profile.user_id)
     return done
+
+
+@shared_task(acks_late=True)
+def refresh_state(now=None):
+    """Refresh the recruiter states that time has made stale (state.refresh_expired)."""
+    return state.refresh_expired(parse_now(now))

@@ -3,12 +3,13 @@
 The same URL answers a plain POST with a redirect and an htmx POST with a partial.
 """
 
+import functools
 from contextlib import contextmanager
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
-from recruiters import confidential, dashboard, rules, selectors, services
+from recruiters import confidential, dashboard, paging, rules, selectors, services, state
 from recruiters.digests.forms import DigestSettingsForm
 from recruiters.forms import (
     FirmForm,
@@ -54,12 +55,13 @@ def signup(request):
 
 def home(request):
     """The dashboard: what needs attention today, by the two-way-street rules."""
-    board = dashboard.build(request.user.profile)
+    # ?all=<section> shows that section in full.
+    expanded = dashboard.SECTION_NAMES.get(request.GET.get("all", ""))
+    board = dashboard.build(request.user.profile, expanded=expanded)
     context = {
         "board": board,
         "now": board.now,
         "tiers": Recruiter.Tier.choices,
-        "expanded": request.GET.get("all"),  # the section to show in full
         "aware": confidential.awareness(request.user.profile, board.now),
     }
     return render(request, "dashboard/dashboard.html", context)
@@ -69,6 +71,8 @@ def settings_page(request):
     form = ProfileForm(request.POST or None, instance=request.user.profile)
     if form.is_valid():
         form.save()
+        if "one_sided_window_days" in form.changed_data:
+            state.refresh(request.user)  # every count in the window depends on it
         messages.success(request, "Settings saved.")
         return redirect("settings")
     context = {"form": form, "digest_form": DigestSettingsForm(instance=request.user.profile)}
@@ -93,6 +97,33 @@ def row_id(value):
     if value and len(value) < 16 and value.isascii() and value.isdigit():
         return int(value)
     return None
+
+
+def page_cursor(request):
+    """The `?after=` cursor of a paged list (recruiters.paging): None for the first page;
+    raises paging.BadCursor for a mangled one (see `paged`)."""
+    return paging.Cursor.parse(request.GET.get("after"))
+
+
+def bad_page_link(request, reason):
+    """The 400 of a paged list's URL that names no page of it, saying where the first is."""
+    return HttpResponseBadRequest(
+        f"This page link is not valid ({reason}). The list starts at {request.path}",
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def paged(view):
+    """A paged list's view: a mangled `?after=` cursor answers 400, never 500."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except paging.BadCursor as error:
+            return bad_page_link(request, error)
+
+    return wrapper
 
 
 def safe_next(request, default):
@@ -188,26 +219,38 @@ def recruiter_list(request):
     return render(request, template, context)
 
 
-def recruiter_page(recruiter, form, tie_warning=None):
-    """What the recruiter page shows: the timeline and health, roles, follow-ups, quick log
-    (with the warning of a submission that would reach your employer, if there is one)."""
-    interactions = list(selectors.timeline(recruiter))
+def recruiter_page(recruiter, form, tie_warning=None, after=None, logged=None):
+    """What the recruiter page shows: a page of the timeline (the newest, or the one after
+    the cursor `after`) and the health, roles, follow-ups, quick log (with the warning of a
+    submission that would reach your employer, if there is one). `logged`: the interaction
+    the quick log just saved, marked on the timeline."""
     profile = recruiter.owner.profile
     return {
         "recruiter": recruiter,
         "form": form,
         "tie_warning": tie_warning,
-        "interactions": interactions,
-        "health": recruiter_health(recruiter, profile, timezone.now(), interactions),
+        "timeline": selectors.timeline_page(recruiter, after),
+        "interaction_count": recruiter.interactions.count(),
+        "logged": logged,
+        "health": recruiter_health(recruiter, profile, timezone.now()),
         "roles": recruiter.roles.select_related("employer"),
         "follow_ups": selectors.open_follow_ups(recruiter.owner).filter(recruiter=recruiter),
     }
 
 
+@paged
 def recruiter_detail(request, pk):
+    """The recruiter page, with the newest interactions. `?after=<cursor>` shows the older
+    ones after that point: htmx gets only those entries (the "Older" loader at the foot of
+    the timeline), a plain request the whole page around them."""
     recruiter = selectors.owned_or_404(Recruiter, request.user, pk)
-    context = recruiter_page(recruiter, InteractionForm(recruiter=recruiter))
-    return render(request, "recruiters/recruiter_detail.html", context)
+    after = page_cursor(request)
+    template = "recruiters/recruiter_detail.html"
+    if request.htmx and after:
+        context = {"recruiter": recruiter, "timeline": selectors.timeline_page(recruiter, after)}
+        return render(request, template + "#timeline-page", context)
+    context = recruiter_page(recruiter, InteractionForm(recruiter=recruiter), after=after)
+    return render(request, template, context)
 
 
 class RecruiterCreate(OwnedCreateView):
@@ -236,19 +279,19 @@ def log_interaction(request, pk):
     """
     recruiter = selectors.owned_or_404(Recruiter, request.user, pk)
     form = InteractionForm(request.POST, recruiter=recruiter)
-    warning = None
+    warning = logged = None
     if form.is_valid():
         ties = confidential.for_request(request)
         warning = unconfirmed(request, confidential.interaction_warning(ties, form.instance))
         if not warning:
             with telling_who_learns(request):
-                form.save()
+                logged = form.save()
             if not request.htmx:
                 messages.success(request, "Interaction logged.")
                 return redirect(recruiter)
             form = InteractionForm(recruiter=recruiter)
     template = "recruiters/recruiter_detail.html"
-    context = recruiter_page(recruiter, form, tie_warning=warning)
+    context = recruiter_page(recruiter, form, tie_warning=warning, logged=logged)
     if request.htmx:
         return render(request, template + "#quick-log", context)
     return render(request, template, context, status=200 if warning else 422)
@@ -372,9 +415,31 @@ class FirmDelete(OwnedDeleteView):
 # Roles -------------------------------------------------------------------------------
 
 
+@paged
 def role_board(request):
-    context = {"board": selectors.roles_by_stage(request.user), "stages": Role.Stage.choices}
-    return render(request, "recruiters/role_board.html", context)
+    """The pipeline: each stage with its count and first cards. `?stage=<stage>&after=
+    <cursor>` names the next cards of one stage: htmx gets only those (its "Show more"), a
+    plain request the board with that stage's column continued there."""
+    stage = request.GET.get("stage")
+    after = page_cursor(request)
+    if stage is not None and stage not in Role.Stage.values:
+        return bad_page_link(request, f"no stage {stage[:40]!r}")
+    if after and not stage:
+        return bad_page_link(request, "a cursor needs its stage")
+    template = "recruiters/role_board.html"
+    if request.htmx and stage:
+        column = Role.Stage(stage)
+        context = {
+            "stage": column.value,
+            "cards": selectors.stage_page(request.user, column.value, after),
+            "stages": Role.Stage.choices,
+        }
+        return render(request, template + "#stage-page", context)
+    context = {
+        "board": selectors.role_board(request.user, stage=stage, after=after),
+        "stages": Role.Stage.choices,
+    }
+    return render(request, template, context)
 
 
 def you_authorised(role):
@@ -448,7 +513,7 @@ def move_role(request, pk):
         messages.error(request, "Choose one of the stages.")
     if request.htmx or pending:
         context = {
-            "board": selectors.roles_by_stage(request.user),
+            "board": selectors.role_board(request.user),
             "stages": Role.Stage.choices,
             "pending": pending,
         }
@@ -474,12 +539,22 @@ def authorise_submission(request, pk):
 # Follow-ups --------------------------------------------------------------------------
 
 
+@paged
 def follow_up_list(request):
+    """Open follow-ups by due date, a page at a time, and the recently closed ones.
+    `?after=<cursor>` names the next page: htmx gets only its rows ("Show more"), a plain
+    request the page with them."""
+    after = page_cursor(request)
+    follow_ups = selectors.open_follow_up_page(request.user, after)
+    template = "recruiters/follow_up_list.html"
+    if request.htmx and after:
+        return render(request, template + "#open-page", {"follow_ups": follow_ups})
     context = {
-        "follow_ups": selectors.open_follow_ups(request.user),
+        "follow_ups": follow_ups,
+        "open_count": selectors.open_follow_up_count(request.user),
         "closed": selectors.closed_follow_ups(request.user),
     }
-    return render(request, "recruiters/follow_up_list.html", context)
+    return render(request, template, context)
 
 
 class FollowUpCreate(OwnedCreateView):

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
 
-from recruiters import views
+from recruiters import paging, views
 from recruiters.models import Firm, FollowUp, Interaction, Profile, Recruiter, Role
 from tests.factories import make_firm, make_follow_up, make_interaction, make_recruiter, make_role
 
@@ -433,3 +433,63 @@ def test_filter_by_another_users_firm_shows_nothing(client_in, mine, theirs):
 def test_filter_by_a_malformed_firm_id_is_ignored(client_in, mine, firm):
     response = client_in.get(reverse("recruiter_list"), {"firm": firm})
     assert response.status_code == 200
+
+
+# Paged lists: a page cursor positions only the user's own rows ----------------------------
+
+
+def cursor_of(row, field):
+    return str(paging.Cursor.of(row, field))
+
+
+def paged_urls(mine, theirs):
+    """(url, query) of every paged list and fragment, with a cursor taken from `theirs`."""
+    their_role = theirs["role"]
+    return [
+        (
+            reverse("recruiter_detail", args=[mine["recruiter"].pk]),
+            {"after": cursor_of(theirs["interaction"], "occurred_at")},
+        ),
+        (reverse("follow_up_list"), {"after": cursor_of(theirs["follow_up"], "due_at")}),
+        (
+            reverse("role_board"),
+            {"stage": their_role.stage, "after": cursor_of(their_role, "updated_at")},
+        ),
+        (reverse("role_board"), {"stage": "pitched", "after": cursor_of(their_role, "updated_at")}),
+    ]
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_a_cursor_from_another_users_row_shows_nothing_of_theirs(
+    client_in, mine, theirs, htmx_headers, htmx
+):
+    before = all_rows()
+    for url, query in paged_urls(mine, theirs):
+        response = client_in.get(url, query, headers=htmx_headers if htmx else {})
+        assert response.status_code == 200
+        assert_not_shown(response)
+    # Their interaction is newer than mine: the older page after it is my own one.
+    response = client_in.get(*paged_urls(mine, theirs)[0])
+    assert "Intro call" in response.content.decode()
+    assert all_rows() == before
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["plain", "htmx"])
+def test_paged_fragments_of_a_new_user_show_nothing_of_others(
+    client_in, theirs, htmx_headers, htmx
+):
+    for url, query in [
+        (reverse("follow_up_list"), {"after": "0_0"}),
+        (reverse("role_board"), {"stage": "submitted", "after": "99999999999999999_0"}),
+        (reverse("role_board"), {"stage": "submitted"}),
+    ]:
+        response = client_in.get(url, query, headers=htmx_headers if htmx else {})
+        assert response.status_code == 200
+        assert_not_shown(response)
+
+
+def test_another_users_timeline_is_not_found_whatever_the_cursor(client_in, theirs, htmx_headers):
+    url = reverse("recruiter_detail", args=[theirs["recruiter"].pk])
+    for cursor in [cursor_of(theirs["interaction"], "occurred_at"), "0_0", "not-a-cursor"]:
+        assert client_in.get(url, {"after": cursor}).status_code == 404
+        assert client_in.get(url, {"after": cursor}, headers=htmx_headers).status_code == 404

@@ -29,16 +29,6 @@ def sweep_interval():
     return max(1, int(getattr(settings, "SWEEP_INTERVAL_SECONDS", 600)))
 
 
-def sync_every():
-    """Seconds within which the sweeps sync every user's rule-made follow-ups once.
-
-    Each sweep syncs its share of the users (user id modulo the number of sweeps in this
-    time), so 100,000 users cost 100,000 syncs an hour, not every ten minutes. A digest
-    syncs its user itself just before rendering, and so does the dashboard.
-    """
-    return max(1, int(getattr(settings, "REMINDER_SYNC_SECONDS", 3600)))
-
-
 def link_max_age():
     """How long the "done" and "snooze" links of a digest work."""
     return timedelta(days=getattr(settings, "DIGEST_LINK_MAX_AGE_DAYS", 7))

@@ -217,7 +217,7 @@ def compose(profile, now=None, *, test=False):
     for name, title, explanation, kind in sections_in_order(profile):
         objects = getattr(board, name)
         shown = [_item(kind, obj) for obj in objects[: dashboard.SECTION_LIMIT]]
-        sections.append(Section(name, title, explanation, kind, shown, total=len(objects)))
+        sections.append(Section(name, title, explanation, kind, shown, total=objects.total))
     context = {
         "profile": profile,
         "user": profile.user,

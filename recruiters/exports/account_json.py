@@ -173,7 +173,13 @@ ADDED_IN_VERSION_2 = {
 
 # Model fields that are deliberately not in the file: the row's own id is "id", and the
 # owner is whoever restores the file.
-NOT_EXPORTED = {Profile: {"id", "user"}, **{section.model: {"id", "owner"} for section in SECTIONS}}
+# Bookkeeping of when the follow-ups were last made current is not data: a restored account
+# starts out due for a sync.
+SYNC_BOOKKEEPING = {"follow_ups_synced_at", "follow_ups_stale", "follow_ups_change_at"}
+NOT_EXPORTED = {
+    Profile: {"id", "user", *SYNC_BOOKKEEPING},
+    **{section.model: {"id", "owner"} for section in SECTIONS},
+}
 
 
 def profile_fields():

@@ -30,6 +30,7 @@ from django.db import (
     transaction,
 )
 
+from recruiters import state
 from recruiters.exports.account_json import (
     ADDED_IN_VERSION_2,
     FORMAT,
@@ -519,6 +520,7 @@ def restore(user, plan):
                     value = id_maps[PROFILE_REFERENCES[attname]][value]
                 setattr(profile, attname, value)
             profile.save()
+            state.refresh(user)
     except (IntegrityError, DataError) as error:
         raise RestoreError(
             "The database refused the file's data, so nothing was changed "

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from recruiters import state
 from recruiters.imports.files import BadFile
 from recruiters.imports.plan import (
     FIRM_KIND,
@@ -51,6 +52,7 @@ def apply_job(job, *, progress=None):
             "interviews": apply_interviews,
         }
         summary = appliers[job.plan["type"]](job.owner, rows, progress)
+        state.refresh(job.owner)  # the rows went in in bulk, past the per-row signals
         job.state = ImportJob.State.DONE
         job.total = job.processed = len(rows)
         job.summary = summary

@@ -1,7 +1,5 @@
 from django import template
 
-from recruiters import dashboard
-
 register = template.Library()
 
 
@@ -16,11 +14,3 @@ def duration_words(delta):
     else:
         count, unit = minutes, "minute"
     return f"{count} {unit}{'' if count == 1 else 's'}"
-
-
-@register.simple_tag(takes_context=True)
-def visible_items(context, items, section):
-    """A dashboard section's first items, or all of them when ?all=<section> asked so."""
-    if context.get("expanded") == section:
-        return items
-    return items[: dashboard.SECTION_LIMIT]

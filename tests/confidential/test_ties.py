@@ -230,9 +230,11 @@ def queries_for(client, url):
 )
 def test_flagging_costs_the_same_queries_for_3_and_30_tied_rows(client_in, acme, user, name):
     def add_tied_rows(n):
-        for _ in range(n):
+        for i in range(n):
             recruiter = make_recruiter(user, firm=acme.northwind)
-            role = make_role(user, recruiter=recruiter, employer=acme.employer)
+            # Tied by its employer, or only through its recruiter: every page of a paged
+            # list (the role board's first 25 cards) has both kinds, whatever the size.
+            role = make_role(user, recruiter=recruiter, employer=acme.employer if i % 2 else None)
             make_follow_up(user, recruiter=recruiter, role=role)
             make_firm(user, works_for_my_employer=True)
 

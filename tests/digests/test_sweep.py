@@ -18,7 +18,6 @@ NOW = datetime(2026, 3, 12, 8, 5, tzinfo=UTC)
 
 def test_the_sweep_queues_batches_not_one_task_per_user(settings):
     settings.DIGEST_BATCH_SIZE = 2
-    settings.REMINDER_SYNC_SECONDS = settings.SWEEP_INTERVAL_SECONDS = 600  # all, each time
     users = [digest_user(f"u{n}@example.com", hour=8) for n in range(5)]
     digest_user("later@example.com", hour=9)
     with (
@@ -36,19 +35,41 @@ def test_the_sweep_queues_batches_not_one_task_per_user(settings):
     assert result["synced"] == 6 and len(result["due"]) == 5
 
 
-def test_the_sweeps_of_an_hour_take_turns_to_sync_every_user_once(settings):
-    settings.SWEEP_INTERVAL_SECONDS, settings.REMINDER_SYNC_SECONDS = 600, 3600
-    users = {digest_user(f"s{n}@example.com", hour=3).pk for n in range(13)}
-    synced = []
+def queued_for_sync(now):
     with (
         mock.patch.object(tasks.sync_follow_ups, "delay") as sync,
         mock.patch.object(tasks.send_digest_batch, "delay"),
     ):
-        for sweep in range(6):
-            tasks.sweep(now=(NOW + timedelta(minutes=10 * sweep)).isoformat())
-    for call in sync.call_args_list:
-        synced.extend(call.args[0])
-    assert sorted(synced) == sorted(users)
+        tasks.sweep(now=now.isoformat())
+    return sorted(pk for call in sync.call_args_list for pk in call.args[0])
+
+
+def test_the_sweep_syncs_only_the_users_whose_follow_ups_may_be_out_of_date():
+    users = [digest_user(f"s{n}@example.com", hour=3) for n in range(6)]
+    assert queued_for_sync(NOW) == sorted(u.pk for u in users)  # never synced
+    for user in users:
+        tasks.sync_follow_ups.run([user.pk], NOW.isoformat())
+    assert queued_for_sync(NOW) == []
+
+    written, pitched = users[0], users[1]
+    make_interaction(make_recruiter(written, name="Ann"), occurred_at=NOW - timedelta(days=9))
+    pitch = make_interaction(
+        make_recruiter(pitched, name="Bo"),
+        direction=Interaction.Direction.INBOUND,
+        kind=Interaction.Kind.ROLE_PITCH,
+        occurred_at=NOW - timedelta(days=1),
+    )
+    for user in (written, pitched):
+        tasks.sync_follow_ups.run([user.pk], NOW.isoformat())
+    assert queued_for_sync(NOW) == []
+    # The pitch's answer falls due two days after it: that sweep, and only it, syncs Bo's user.
+    due = pitch.occurred_at + timedelta(days=2)
+    assert queued_for_sync(due - timedelta(minutes=1)) == []
+    assert queued_for_sync(due) == [pitched.pk]
+    tasks.sync_follow_ups.run([pitched.pk], due.isoformat())
+    assert FollowUp.objects.owned_by(pitched).get().rule == FollowUp.Rule.PITCH_ANSWER
+    make_interaction(make_recruiter(written, name="Cy"), occurred_at=NOW)  # a write: stale
+    assert queued_for_sync(due) == [written.pk]
 
 
 def test_a_batch_queues_one_send_task_per_user():

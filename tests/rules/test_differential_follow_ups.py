@@ -6,9 +6,10 @@ passing, and after some of them the sync (what every dashboard load and sweep ru
 every sync:
 - the open (or snoozed) rule-made follow-ups are exactly what rules_reference.py says is
   owed at that moment, each once, with the due date of the earliest unheard news;
-- a follow-up the sync closed is *done* if its cause was answered, *withdrawn* if not.
+- a follow-up that sync closed is *done* if its cause was answered, *withdrawn* if not.
 """
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
@@ -142,47 +143,51 @@ class Life:
         )
 
     def sync_and_check(self):
+        rows = FollowUp.objects.owned_by(self.user).exclude(rule="")
+        was_pending = set(
+            rows.filter(state__in=FollowUp.State.PENDING).values_list("pk", flat=True)
+        )
         services.sync_rule_follow_ups(self.profile, self.now)
         history = self.history()
-        rows = FollowUp.objects.owned_by(self.user).exclude(rule="")
         pending = [f for f in rows if f.state in FollowUp.State.PENDING]
-        found = [(f.rule, f.recruiter_id, f.due_at) for f in pending]
-        assert len(found) == len(set(found)), "a cause has two open follow-ups"
-        assert set(found) == owed(history, self.now)
+        found = Counter((f.rule, f.recruiter_id, f.due_at) for f in pending)
+        assert found == owed(history, self.now)
         for follow_up in pending:
             if follow_up.rule == FollowUp.Rule.UPDATE_OWED:
                 day = follow_up.due_at.astimezone(history.profile.zone).strftime("%-d %b")
                 assert day in follow_up.notes.split(";")[0], "notes name the earliest news"
-        for follow_up in rows.filter(closed_at=self.now, closed_by_rule=True):
+        closed_now = rows.filter(pk__in=was_pending, state__in=FollowUp.State.CLOSED)
+        for follow_up in closed_now:
             state = FollowUp.State.DONE if answered(follow_up, history, self.now) else "withdrawn"
+            assert follow_up.closed_by_rule and follow_up.closed_at == self.now
             assert follow_up.state == state, f"{follow_up.rule_key} closed as {follow_up.state}"
 
 
 def owed(history, now):
-    """{(rule, recruiter id, due)} of the follow-ups the reference rules owe at `now`."""
+    """Counter of (rule, recruiter id, due) of the follow-ups the reference rules owe at
+    `now`: one per interview owed feedback, one per recruiter owed an answer or an update."""
     profile = history.profile
     by_id = {i.id: i for i in history.interactions}
-    expected = {
+    expected = Counter(
         (FollowUp.Rule.FEEDBACK_OWED, by_id[pk].recruiter_id, figures["owed_from"])
         for pk, figures in ref.feedback_owed(history, now).items()
-    }
+    )
     first_pitch = {}
     for pk in ref.unanswered_pitches(history, now):
         pitch = by_id[pk]
-        if (
-            pitch.recruiter_id not in first_pitch
-            or pitch.occurred_at < first_pitch[pitch.recruiter_id].occurred_at
-        ):
+        first = first_pitch.setdefault(pitch.recruiter_id, pitch)
+        if pitch.occurred_at < first.occurred_at:
             first_pitch[pitch.recruiter_id] = pitch
-    expected |= {
-        (FollowUp.Rule.PITCH_ANSWER, rid, p.occurred_at + timedelta(days=profile.pitch_answer_days))
-        for rid, p in first_pitch.items()
-    }
+    answer_within = timedelta(days=profile.pitch_answer_days)
+    expected.update(
+        (FollowUp.Rule.PITCH_ANSWER, rid, pitch.occurred_at + answer_within)
+        for rid, pitch in first_pitch.items()
+    )
     for rid, figures in ref.updates_owed(history, now).items():
         news = [figures["accepted_elsewhere_at"], figures["interview_elsewhere_at"]]
         if figures["paused_owed"]:
             news.append(profile.search_paused_at)
-        expected.add((FollowUp.Rule.UPDATE_OWED, rid, min(n for n in news if n is not None)))
+        expected[(FollowUp.Rule.UPDATE_OWED, rid, min(n for n in news if n is not None))] += 1
     return expected
 
 
