@@ -8,9 +8,11 @@ dates come as "24 Nov 2026", "13-Feb-26" or ISO.
 messages.csv has one row per message: CONVERSATION ID, CONVERSATION TITLE, FROM,
 SENDER PROFILE URL, TO, RECIPIENT PROFILE URLS, DATE ("2026-08-01 02:00:00 UTC"), SUBJECT,
 CONTENT, FOLDER; newer exports add columns (ATTACHMENTS, IS MESSAGE DRAFT), older ones lack
-the URL columns.
+the URL columns. Drafts are left out here; sponsored messages and adverts are marked
+(`Message.sponsored`, see `sponsored`) for the plan to leave out and list.
 """
 
+import html
 import re
 from datetime import UTC, datetime
 
@@ -49,6 +51,11 @@ MESSAGE_COLUMNS = [
     "folder",
 ]
 MESSAGE_REQUIRED = ["conversation id", "from", "date", "content"]
+
+# Who sends sponsored messages and adverts, as the FROM column names them (case-insensitive).
+SPONSORED_SENDERS = {"linkedin member", "sponsored", "linkedin", "linkedin sponsored"}
+# A mail merge's unfilled field: "Hi %FIRSTNAME%, ...", "{{firstName}}".
+PLACEHOLDER = re.compile(r"%[A-Z][A-Z_]*%|\{\{\s*\w+\s*\}\}")
 
 
 def title(column):
@@ -126,20 +133,46 @@ def parse_messages(text):
             )
         recipient_urls = split_urls(cell(cells, index["recipient profile urls"]))
         recipient_names = split_names(cell(cells, index["to"]))
+        sender = Person(
+            squash(cell(cells, index["from"])),
+            normalise_linkedin_url(cell(cells, index["sender profile url"])),
+        )
+        content = message_text(cell(cells, index["content"]), cell(cells, index["subject"]))
+        marks = {name: squash(cell(cells, index[name])) for name in SPONSORED_MARKS}
         messages.append(
             Message(
                 line=line,
                 conversation=cell(cells, index["conversation id"]),
-                sender=Person(
-                    squash(cell(cells, index["from"])),
-                    normalise_linkedin_url(cell(cells, index["sender profile url"])),
-                ),
+                sender=sender,
                 recipients=pair_recipients(recipient_names, recipient_urls),
                 sent_at=sent_at,
-                content=message_text(cell(cells, index["content"]), cell(cells, index["subject"])),
+                content=content,
+                sponsored=sponsored(
+                    sender, content, marks, has_urls=index["sender profile url"] is not None
+                ),
             )
         )
     return messages
+
+
+SPONSORED_MARKS = ("folder", "subject", "conversation title")
+
+
+def sponsored(sender, content, marks, *, has_urls):
+    """Why a message looks like a sponsored message or an advert, else "": a folder,
+    subject or title that says "sponsored", a sender such as "LinkedIn Member", a mail
+    merge's unfilled placeholder, or (in exports with the column) no sender profile URL,
+    which people always have."""
+    for name, value in marks.items():
+        if "sponsored" in value.casefold():
+            return f"its {name} is “{value[:60]}”"
+    if sender.name.casefold() in SPONSORED_SENDERS:
+        return f"sent by “{sender.name}”"
+    if match := PLACEHOLDER.search(content):
+        return f"it has a mail merge's placeholder ({match[0]})"
+    if has_urls and not sender.url:
+        return "its sender has no profile URL"
+    return ""
 
 
 def parse_message_date(value):
@@ -173,11 +206,10 @@ def pair_recipients(names, urls):
 
 
 def message_text(content, subject):
-    """The message as plain text: LinkedIn's HTML tags dropped, whitespace tidied."""
+    """The message as plain text: LinkedIn's HTML tags dropped, then every character
+    reference decoded once (html.unescape: named, decimal and hex), whitespace tidied."""
     text = re.sub(r"<br\s*/?>|</p>", "\n", content, flags=re.IGNORECASE)
-    text = re.sub(r"<[^>]+>", "", text)
-    text = text.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<")
-    text = text.replace("&gt;", ">").replace("&quot;", '"').replace("&#39;", "'")
+    text = html.unescape(re.sub(r"<[^>]+>", "", text)).replace("\xa0", " ")
     lines = [squash(line) for line in text.split("\n")]
     text = "\n".join(line for line in lines if line)
     subject = squash(subject)

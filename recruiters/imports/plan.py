@@ -12,7 +12,9 @@ e-mail address) is imported after all.
 
 Matching an imported person to a recruiter: by LinkedIn URL, then e-mail address (case does
 not matter), then name and firm (both case-insensitive). Firms are matched by name, case-
-insensitively, or created.
+insensitively, or created. A participant of a LinkedIn conversation is matched by profile URL,
+else by a name only one recruiter has, but never by name to a recruiter whose LinkedIn URL
+is not the participant's: that is someone else of the same name.
 """
 
 import hashlib
@@ -22,6 +24,7 @@ from datetime import datetime
 from recruiters.imports.files import BadFile
 from recruiters.imports.records import (
     NAME_MAX,
+    Contact,
     clean_email,
     clean_phone,
     clean_url,
@@ -30,6 +33,7 @@ from recruiters.imports.records import (
     normalise_linkedin_url,
     squash,
     truncate,
+    unstorable,
 )
 from recruiters.models import Firm, Interaction, Recruiter, Role
 
@@ -64,7 +68,9 @@ SKIP_REASONS = {
     "imported": "already imported",
     "no_recruiter": "no such recruiter",
     "cancelled": "cancelled",
+    "unreadable": "cannot be read",
 }
+LEFT_OUT_LISTED = 1000  # messages left out that a preview lists one by one; the rest counted
 
 
 def looks_like_recruiter(position):
@@ -141,11 +147,22 @@ class Index:
         return None, ""
 
     def person(self, person):
-        """The recruiter who is this conversation participant: by URL, else by a name that
-        only one recruiter has."""
+        """The recruiter who is this conversation participant, or None (see `identify`)."""
+        return self.identify(person)[0]
+
+    def identify(self, person):
+        """(recruiter, by, namesake) for a conversation participant: the recruiter with the
+        participant's profile URL (by "url"), else the only recruiter with their name (by
+        "name"); but a recruiter whose LinkedIn URL differs from the participant's is
+        someone else of the same name: (None, "", that recruiter)."""
         if person.url and (found := self.by_url.get(url_key(person.url))):
-            return found
-        return self.person_named(person.name) if person.name else None
+            return found, "url", None
+        found = self.person_named(person.name) if person.name else None
+        if found is None:
+            return None, "", None
+        if person.url and found.linkedin_url and url_key(found.linkedin_url) != url_key(person.url):
+            return None, "", found
+        return found, "name", None
 
     def person_named(self, name):
         namesakes = self.by_name.get(name_key(name), [])
@@ -190,7 +207,7 @@ CHANGE_LABELS = {
 
 def contact_fields(contact):
     """The record's fields as they would be stored, and warnings about what was left out."""
-    warnings = []
+    warnings = list(contact.warnings)
     email, email_ok = clean_email(contact.email)
     url = clean_url(contact.linkedin_url)
     if contact.linkedin_url.strip() and not url:
@@ -233,9 +250,14 @@ def plan_contacts(owner, contacts, *, recruiters_only=False, source=""):
     seen = {}
     rows = []
     for contact in contacts:
+        if problem := contact.problem or unstorable_field(contact):
+            contact = Contact(line=contact.line, name=contact.name if contact.problem else "")
         fields, warnings = contact_fields(contact)
         row = {**fields, "source": source, "warnings": warnings, "match": None, "changes": []}
         rows.append(row)
+        if problem:
+            skip(row, "unreadable", f"cannot be read ({problem})", tickable=False)
+            continue
         if not fields["name"]:
             skip(row, "no_name", "no name", tickable=False)
             continue
@@ -270,6 +292,20 @@ def plan_contacts(owner, contacts, *, recruiters_only=False, source=""):
         else:
             row.update(action="create", reason="", code="", tickable=True, ticked=True)
     return {"type": "contacts", "rows": rows, "counts": contact_counts(rows, index)}
+
+
+def unstorable_field(contact):
+    """What of `contact` no database column could hold (a parser's miss), else ""."""
+    texts = [getattr(contact, name) for name in CONTACT_TEXTS]
+    if not unstorable("".join(texts)):
+        return ""
+    for name, value in zip(CONTACT_TEXTS, texts, strict=True):
+        if problem := unstorable(value):
+            return f"the {name.replace('_', ' ')} has {problem}"
+    return ""
+
+
+CONTACT_TEXTS = ("name", "company", "position", "email", "phone", "linkedin_url", "notes")
 
 
 def match_keys(fields):
@@ -380,13 +416,28 @@ def person_key(person):
 
 
 def plan_messages(owner, messages, *, me=""):
-    """The plan for a messages.csv: one row per message with a recruiter you have."""
+    """The plan for a messages.csv: one row per message with a recruiter you have.
+
+    Sponsored messages and adverts are left out first (they say who sent them only to sell
+    something), then every message with nobody who is one of your recruiters; the plan's
+    `left_out` lists them, each with its reason."""
     index = Index(owner)
+    left_out = [
+        left_out_row(message, "", "sponsored", f"sponsored message: {message.sponsored}")
+        for message in messages
+        if message.sponsored
+    ]
+    messages = [message for message in messages if not message.sponsored]
     conversations = defaultdict(list)
     for message in messages:
         conversations[message.conversation].append(message.sender)
         conversations[message.conversation].extend(message.recipients)
     if not conversations:
+        if left_out:
+            raise BadFile(
+                f"The {len(left_out)} messages in this file are all sponsored messages or "
+                "adverts: there is nothing to import."
+            )
         raise BadFile("The file has no messages in it.")
     my_key = who_am_i(me, conversations, index)
 
@@ -394,15 +445,20 @@ def plan_messages(owner, messages, *, me=""):
     for message in sorted(messages, key=lambda message: (message.sent_at, message.line)):
         if person_key(message.sender) == my_key:
             direction = Interaction.Direction.OUTBOUND
-            recruiters = [index.person(person) for person in message.recipients]
+            people = message.recipients
         else:
             direction = Interaction.Direction.INBOUND
-            recruiters = [index.person(message.sender)]
-        recruiters = list({r.pk: r for r in recruiters if r is not None}.values())
+            people = [message.sender]
+        matches = [(person, *index.identify(person)) for person in people]
+        recruiters = {}
+        for person, recruiter, by, _ in matches:
+            if recruiter is not None and recruiter.pk not in recruiters:
+                recruiters[recruiter.pk] = (recruiter, by == "name" and bool(person.url))
         if not recruiters:
             ignored += 1
+            left_out.append(left_out_row(message, direction, *not_recruiters_reason(matches)))
         summary = truncate(message.content, SUMMARY_MAX) or "(no text)"
-        for recruiter in recruiters:
+        for recruiter, by_name_only in recruiters.values():
             rows.append(
                 {
                     "line": message.line,
@@ -413,6 +469,11 @@ def plan_messages(owner, messages, *, me=""):
                     "direction": direction,
                     "summary": summary,
                     "expects_reply": direction == Interaction.Direction.OUTBOUND and "?" in summary,
+                    "warnings": [
+                        f"matched by name only: {recruiter.name} has no LinkedIn URL in Callback"
+                    ]
+                    if by_name_only
+                    else [],
                 }
             )
     if not rows:
@@ -434,6 +495,53 @@ def plan_messages(owner, messages, *, me=""):
             "conversations": len({row["conversation"] for row in rows}),
             "recruiters": len({row["recruiter_id"] for row in rows}),
         },
+        "left_out": left_out_summary(left_out),
+    }
+
+
+LEFT_OUT_REASONS = {
+    "sponsored": "sponsored messages and adverts",
+    "not_recruiter": "with people who are not your recruiters",
+    "namesake": "with namesakes of your recruiters (another LinkedIn profile)",
+}
+
+
+def not_recruiters_reason(matches):
+    """(code, reason) for a message with none of your recruiters in it."""
+    for person, _, _, namesake in matches:
+        if namesake is not None:
+            return "namesake", (
+                f"not your recruiter {namesake.name}: {person.name} is another LinkedIn "
+                f"profile ({person.url.removeprefix('https://www.')})"
+            )
+    names = ", ".join(person.name or person.url for person, *_ in matches) or "nobody"
+    return "not_recruiter", f"{names}: not one of your recruiters"
+
+
+def left_out_row(message, direction, code, reason):
+    if direction == Interaction.Direction.OUTBOUND:
+        who = "to " + (", ".join(p.name or p.url for p in message.recipients) or "nobody")
+    else:
+        who = message.sender.name or message.sender.url or "(no sender)"
+    return {
+        "line": message.line,
+        "occurred_at": message.sent_at.isoformat(),
+        "who": truncate(who, 120),
+        "summary": truncate(message.content, 120),
+        "code": code,
+        "reason": reason,
+    }
+
+
+def left_out_summary(left_out):
+    """The messages left out, in the file's order: counted by reason, the first
+    LEFT_OUT_LISTED of them listed."""
+    left_out.sort(key=lambda row: row["line"])
+    counts = Counter(row["code"] for row in left_out)
+    return {
+        "total": len(left_out),
+        "reasons": {LEFT_OUT_REASONS[code]: n for code, n in sorted(counts.items())},
+        "rows": left_out[:LEFT_OUT_LISTED],
     }
 
 

@@ -29,6 +29,8 @@ class Contact:
     linkedin_url: str = ""
     notes: str = ""
     connected_on: str = ""  # ISO date, LinkedIn only
+    problem: str = ""  # why this record cannot be imported (a vCard that cannot be read)
+    warnings: list = field(default_factory=list)  # what was read with a caveat
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Message:
     recipients: list
     sent_at: datetime
     content: str
+    sponsored: str = ""  # why this looks like a sponsored message or an advert, else ""
 
 
 @dataclass
@@ -67,6 +70,18 @@ class Interview:
     attendees: list = field(default_factory=list)  # [(email, name)]
     cancelled: bool = False
     warnings: list = field(default_factory=list)
+
+
+def unstorable(value):
+    """What in `value` no database column can hold (a NUL, a lone surrogate), else ""."""
+    if "\x00" in value:
+        return "a NUL character (U+0000)"
+    if not value.isascii() and (match := LONE_SURROGATE.search(value)):
+        return f"a lone surrogate (U+{ord(match[0]):04X})"
+    return ""
+
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def squash(value):

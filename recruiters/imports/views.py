@@ -68,6 +68,15 @@ def preview_context(job):
         for number, row in enumerate(plan["rows"])
     ]
     context = {"job": job, "plan": plan, "rows": rows, "zone": job.owner.profile.time_zone}
+    if left_out := plan.get("left_out"):
+        context["left_out"] = {
+            **left_out,
+            "rows": [
+                {**row, "when": datetime.fromisoformat(row["occurred_at"])}
+                for row in left_out["rows"]
+            ],
+            "more": left_out["total"] - len(left_out["rows"]),
+        }
     if columns := plan.get("columns"):
         samples = columns["records"][:3]
         context["columns"] = [

@@ -5,9 +5,11 @@ from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
+from recruiters.imports import plan
 from recruiters.imports.files import BadFile
-from recruiters.imports.linkedin import parse_message_date
+from recruiters.imports.linkedin import message_text, parse_message_date
 from recruiters.models import Interaction
 from tests.factories import make_interaction, make_recruiter
 from tests.imports.conftest import confirm, counts, post_upload, preview_job, upload_error
@@ -203,3 +205,149 @@ def test_message_dates(value, expected):
 
 def test_bad_file_names_the_line():
     assert str(BadFile("Oops.", line=7)) == "Line 7: Oops."
+
+
+# Strangers and adverts: never on a recruiter's timeline, and listed as left out ------------
+
+ROBERT = "https://www.linkedin.com/in/robert-smith-talent"
+OTHER_ROBERT = "https://www.linkedin.com/in/robert-smith-1984"
+AWKWARD = HEADER + (
+    # 2: the recruiter Robert Smith
+    f"r1,,Robert Smith,{ROBERT},Me Candidate,{ME},2026-08-01 09:00:00 UTC,,"
+    "A Staff role in Lisbon?,INBOX,,No\r\n"
+    # 3, 4: another Robert Smith, his own profile: not the recruiter, either way
+    f"r2,,Robert Smith,{OTHER_ROBERT},Me Candidate,{ME},2026-08-02 09:00:00 UTC,,"
+    "Long time no see! Pub on Friday?,INBOX,,No\r\n"
+    f"r2,,Me Candidate,{ME},Robert Smith,{OTHER_ROBERT},2026-08-02 10:00:00 UTC,,"
+    "Sure!,INBOX,,No\r\n"
+    # 5: an advert with a mail merge's placeholder and no sender profile
+    "s1,,Northwind Cloud,,Me Candidate,"
+    f'{ME},2026-08-03 09:00:00 UTC,,"Hi %FIRSTNAME%, Northwind Cloud is growing!",INBOX,,No\r\n'
+    # 6: "LinkedIn Member"
+    f"s2,,LinkedIn Member,,Me Candidate,{ME},2026-08-04 09:00:00 UTC,,Hello,INBOX,,No\r\n"
+    # 7: a sponsored folder, even with a profile URL
+    f"s3,,Acme Talent,https://www.linkedin.com/company/acme,Me Candidate,{ME},"
+    "2026-08-05 09:00:00 UTC,,Join our webinar,SPONSORED,,No\r\n"
+    # 8: a sponsored subject
+    f"s4,,Globex Hiring,https://www.linkedin.com/in/globex-hiring,Me Candidate,{ME},"
+    "2026-08-06 09:00:00 UTC,Sponsored InMail,We are hiring,INBOX,,No\r\n"
+    # 9: a friend
+    f"f1,,An Old Friend,{FRIEND},Me Candidate,{ME},2026-08-07 09:00:00 UTC,,Pub?,INBOX,,No\r\n"
+    # 10: Dana has no LinkedIn URL in Callback: matched by name, with a word of caution
+    f"d1,,Dana Reyes,{DANA},Me Candidate,{ME},2026-08-08 09:00:00 UTC,,Hi!,INBOX,,No\r\n"
+)
+
+
+@pytest.fixture
+def robert(user):
+    make_recruiter(user, name="Dana Reyes")
+    return make_recruiter(user, name="Robert Smith", linkedin_url=ROBERT)
+
+
+def test_a_namesake_and_adverts_are_left_out_and_listed(client_in, user, robert):
+    job = preview_job(upload(client_in, AWKWARD))
+    rows = job.plan["rows"]
+    assert [(row["line"], row["recruiter_name"]) for row in rows] == [
+        (2, "Robert Smith"),
+        (10, "Dana Reyes"),
+    ]
+    assert rows[0]["warnings"] == []
+    assert rows[1]["warnings"] == [
+        "matched by name only: Dana Reyes has no LinkedIn URL in Callback"
+    ]
+
+    left_out = job.plan["left_out"]
+    assert [(row["line"], row["code"]) for row in left_out["rows"]] == [
+        (3, "namesake"),
+        (4, "namesake"),
+        (5, "sponsored"),
+        (6, "sponsored"),
+        (7, "sponsored"),
+        (8, "sponsored"),
+        (9, "not_recruiter"),
+    ]
+    reasons = {row["line"]: row["reason"] for row in left_out["rows"]}
+    assert reasons[3] == (
+        "not your recruiter Robert Smith: Robert Smith is another LinkedIn profile "
+        "(linkedin.com/in/robert-smith-1984)"
+    )
+    assert reasons[5] == "sponsored message: it has a mail merge's placeholder (%FIRSTNAME%)"
+    assert reasons[6] == "sponsored message: sent by “LinkedIn Member”"
+    assert reasons[7] == "sponsored message: its folder is “SPONSORED”"
+    assert reasons[8] == "sponsored message: its subject is “Sponsored InMail”"
+    assert reasons[9] == "An Old Friend: not one of your recruiters"
+    assert left_out["total"] == 7
+    assert job.plan["counts"]["ignored"] == 3
+
+    page = client_in.get(reverse("import_preview", args=[job.pk])).content.decode()
+    assert "7 messages left out" in page
+    assert "4 sponsored messages and adverts" in page
+    for reason in reasons.values():
+        assert escape(reason) in page
+    assert "to Robert Smith" in page  # line 4, sent by me
+
+    confirm(client_in, job)
+    assert [i.summary for i in robert.interactions.all()] == ["A Staff role in Lisbon?"]
+    assert Interaction.objects.count() == 2
+
+
+def test_no_sender_profile_url_is_an_advert(client_in, user, robert):
+    content = HEADER + (
+        f"r1,,Robert Smith,{ROBERT},Me Candidate,{ME},2026-08-01 09:00:00 UTC,,Hi,INBOX,,No\r\n"
+        f"s1,,Robert Smith,,Me Candidate,{ME},2026-08-02 09:00:00 UTC,,Buy now,INBOX,,No\r\n"
+    )
+    job = preview_job(upload(client_in, content))
+    assert [row["line"] for row in job.plan["rows"]] == [2]
+    (left,) = job.plan["left_out"]["rows"]
+    assert (left["line"], left["reason"]) == (3, "sponsored message: its sender has no profile URL")
+
+
+def test_a_file_of_adverts_only(client_in, user, robert):
+    content = HEADER + (
+        f"s1,,Sponsored,,Me Candidate,{ME},2026-08-02 09:00:00 UTC,,Buy now,INBOX,,No\r\n"
+    )
+    error = upload_error(upload(client_in, content))
+    assert error == (
+        "The 1 messages in this file are all sponsored messages or adverts: "
+        "there is nothing to import."
+    )
+
+
+def test_older_export_without_urls_leaves_out_linkedin_member(client_in, user, recruiters):
+    content = (
+        "CONVERSATION ID,CONVERSATION TITLE,FROM,TO,DATE,SUBJECT,CONTENT\n"
+        "c1,,Dana Reyes,Me Candidate,2019-03-01 10:00:00 UTC,,Interested?\n"
+        "c2,,LinkedIn Member,Me Candidate,2019-03-02 10:00:00 UTC,,Hi there\n"
+    )
+    job = preview_job(upload(client_in, content))
+    assert [(row["recruiter_name"], row["warnings"]) for row in job.plan["rows"]] == [
+        ("Dana Reyes", [])  # no URLs in the file: a name is all there is, no caution
+    ]
+    (left,) = job.plan["left_out"]["rows"]
+    assert left["reason"] == "sponsored message: sent by “LinkedIn Member”"
+
+
+def test_the_recruiters_own_profile_still_wins_over_a_name(client_in, user, robert):
+    """The same name, two recruiters' worth of URLs: only the URL decides."""
+    make_recruiter(user, name="Robert Smith", linkedin_url=OTHER_ROBERT)
+    job = preview_job(upload(client_in, AWKWARD))
+    by_line = {row["line"]: row["recruiter_name"] for row in job.plan["rows"]}
+    assert by_line[2] == by_line[3] == by_line[4] == "Robert Smith"
+    ids = {row["line"]: row["recruiter_id"] for row in job.plan["rows"]}
+    assert ids[2] == robert.pk and ids[3] == ids[4] != robert.pk
+
+
+def test_a_long_list_of_left_out_messages_is_cut_short(client_in, user, robert, monkeypatch):
+    monkeypatch.setattr(plan, "LEFT_OUT_LISTED", 2)
+    job = preview_job(upload(client_in, AWKWARD))
+    left_out = job.plan["left_out"]
+    assert (left_out["total"], [row["line"] for row in left_out["rows"]]) == (7, [3, 4])
+    page = client_in.get(reverse("import_preview", args=[job.pk])).content.decode()
+    assert "…and 5 more, not listed." in page
+
+
+def test_message_text_decodes_every_character_reference_once():
+    content = (
+        "<p>It&rsquo;s a match&#8217;s &#x2014; see &amp;lt;b&amp;gt;</p><br>Caf&eacute;&nbsp;?"
+    )
+    assert message_text(content, "") == "It’s a match’s — see &lt;b&gt;\nCafé ?"
