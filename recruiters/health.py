@@ -120,6 +120,7 @@ def recruiter_health(recruiter, profile, now):
     """Everything the health card shows: a fixed number of queries, however long the
     recruiter's timeline (the page shows only a page of it)."""
     window_start = now - timedelta(days=profile.one_sided_window_days)
+    rules.read_kept_state(profile, now)  # one query, then the rules read the kept columns
     return {
         "figures": rules.with_health(profile, now).get(pk=recruiter.pk),
         "replies": window_reply_stats(recruiter, window_start, now),

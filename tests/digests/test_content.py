@@ -81,8 +81,8 @@ def test_a_long_section_shows_the_dashboards_first_items_and_says_how_many_more(
     (overdue,) = composed.sections[:1]
     limit = dashboard.SECTION_LIMIT
     assert (len(overdue.items), overdue.total, overdue.more) == (limit, limit + 3, 3)
-    assert composed.subject == "28 follow-ups due"
-    assert "OVERDUE (28)" in composed.text and "… and 3 more: http" in composed.text
+    assert composed.subject == f"{limit + 3} follow-ups due"
+    assert f"OVERDUE ({limit + 3})" in composed.text and "… and 3 more: http" in composed.text
     assert "… and 3 more in Callback" in composed.html
 
 
