@@ -14,6 +14,8 @@ submissions and working with several recruiters; 004 invest / maintain / dormant
 """
 
 import functools
+from bisect import bisect_right
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -369,7 +371,7 @@ def updates_owed(profile, now):
 
     Annotates last_update_at (your last status update to them), accepted_elsewhere_at and
     interview_elsewhere_at (the earliest such event since it, or None: the update is owed from
-    the earliest news they have not heard) and paused_owed. `update_news` lists that news.
+    the earliest news they have not heard) and paused_owed. `UpdateNews` lists that news.
     """
     since_update = Coalesce(OuterRef("last_update_at"), Value(LONG_AGO))
     accepted, interviews = _update_news(profile, now)
@@ -429,41 +431,71 @@ INTERVIEW_NEWS = "you interviewed elsewhere"
 PAUSE_NEWS = "you paused your search"
 
 
-@evaluated_in_utc
-def update_news(profile, now):
-    """The news behind updates_owed, for every recruiter at once, oldest first: a list of
-    (when, what, the id of the recruiter it came through, or None). Two queries.
-
-    A recruiter owed an update has not heard the items that did not come through them, dated
-    after their last_update_at (see `untold_news`); the pause is added by `untold_news`.
-    """
-    accepted, interviews = _update_news(profile, now)
-    news = [
-        *(
-            (at, ACCEPTED_NEWS, by)
-            for at, by in accepted.values_list("stage_changed_at", "recruiter")
-        ),
-        *(
-            (at, INTERVIEW_NEWS, by)
-            for at, by in interviews.values_list("occurred_at", "recruiter")
-        ),
-    ]
-    return sorted(news, key=lambda item: item[0])
+NEWS_NAMED = 5  # pieces of news of each kind that an update's notes name; the rest counted
 
 
-def untold_news(recruiter, news, profile):
-    """[(when, what)] that `recruiter`, a row of updates_owed, has not been told, oldest first:
-    the items of `news` (update_news) that did not come through them, after their last
-    status update, and the pause if it is owed. The first item is when the update is due."""
-    told_until = recruiter.last_update_at
-    untold = [
-        (when, what)
-        for when, what, by in news
-        if by != recruiter.pk and (told_until is None or when > told_until)
-    ]
-    if recruiter.paused_owed:
-        untold.append((profile.search_paused_at, PAUSE_NEWS))
-    return sorted(untold, key=lambda item: item[0])
+@dataclass
+class Untold:
+    """What one recruiter owed an update has not heard: the first NEWS_NAMED pieces of each
+    kind and the pause, oldest first, as (when, what); how many more of each kind; and the
+    latest piece."""
+
+    named: list
+    more: dict
+    latest: datetime
+
+
+class UpdateNews:
+    """The news behind updates_owed for all of a user's recruiters at once (two queries),
+    sorted by time, so that each recruiter's untold news is found by bisection, not by a
+    walk through all of it: a user with thousands of interviews in the window and
+    thousands of recruiters owed an update must not cost millions of steps."""
+
+    def __init__(self, profile, now):
+        accepted, interviews = _update_news(profile, now)
+        self.profile = profile
+        self.by_kind = {
+            ACCEPTED_NEWS: sorted(
+                accepted.values_list("stage_changed_at", "recruiter"), key=lambda n: n[0]
+            ),
+            INTERVIEW_NEWS: sorted(
+                interviews.values_list("occurred_at", "recruiter"), key=lambda n: n[0]
+            ),
+        }
+        self.times = {what: [at for at, _ in news] for what, news in self.by_kind.items()}
+        self.own = {}  # (what, recruiter id) -> the times of the news that came through them
+        for what, news in self.by_kind.items():
+            for at, by in news:
+                self.own.setdefault((what, by), []).append(at)
+
+    def untold(self, recruiter):
+        """Untold news of `recruiter`, a row of updates_owed: the news that did not come
+        through them, dated after their last status update (last_update_at), and the pause
+        if it is owed."""
+        told_until = recruiter.last_update_at
+        named, more, latest = [], {}, []
+        for what, news in self.by_kind.items():
+            own = self.own.get((what, recruiter.pk), [])
+            start = 0 if told_until is None else bisect_right(self.times[what], told_until)
+            own_start = 0 if told_until is None else bisect_right(own, told_until)
+            untold_count = len(news) - start - (len(own) - own_start)
+            picked = []
+            for index in range(start, len(news)):
+                if len(picked) == NEWS_NAMED:
+                    break
+                if news[index][1] != recruiter.pk:
+                    picked.append((news[index][0], what))
+            for index in range(len(news) - 1, start - 1, -1):
+                if news[index][1] != recruiter.pk:
+                    latest.append(news[index][0])
+                    break
+            named += picked
+            if untold_count > len(picked):
+                more[what] = untold_count - len(picked)
+        if recruiter.paused_owed:
+            named.append((self.profile.search_paused_at, PAUSE_NEWS))
+            latest.append(self.profile.search_paused_at)
+        return Untold(sorted(named, key=lambda n: n[0]), more, max(latest))
 
 
 @evaluated_in_utc

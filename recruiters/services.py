@@ -124,19 +124,19 @@ def rule_obligations(profile, now):
             )
         )
     owed_updates = list(rules.updates_owed(profile, now))
-    news = rules.update_news(profile, now) if owed_updates else []
+    news = rules.UpdateNews(profile, now) if owed_updates else None
     for recruiter in owed_updates:
-        untold = rules.untold_news(recruiter, news, profile)
+        untold = news.untold(recruiter)
         update = FollowUp(
             owed_by=FollowUp.OwedBy.ME,
             title=f"Update {recruiter} on your search",
             notes=update_note(recruiter, untold, profile),
             recruiter=recruiter,
-            due_at=untold[0][0],
+            due_at=untold.named[0][0],
             rule=FollowUp.Rule.UPDATE_OWED,
             rule_key=update_key(recruiter.pk, recruiter.last_update_at),
         )
-        update.latest_news_at = untold[-1][0]  # not stored: see sync_rule_follow_ups
+        update.latest_news_at = untold.latest  # not stored: see sync_rule_follow_ups
         owed.append(update)
     for follow_up in owed:
         follow_up.owner = profile.user
@@ -151,18 +151,24 @@ def update_key(recruiter_id, last_update_at):
 
 def update_note(recruiter, untold, profile):
     """ "You interviewed elsewhere 9 Jun and 11 Jun; you paused your search 12 Jun. Dana
-    holds 1 open role with you." The news in the order it happened, each kind once."""
+    holds 1 open role with you." The news in the order it happened, each kind once, its
+    first few days named and the rest counted ("… and 12 more")."""
     days_by_news = {}
-    for when, what in untold:
+    for when, what in untold.named:
         days = days_by_news.setdefault(what, [])
         if (day := local_day(when, profile)) not in days:
             days.append(day)
-    news = "; ".join(f"{what} {join_words(days)}" for what, days in days_by_news.items())
+    news = "; ".join(
+        f"{what} {join_words(days, untold.more.get(what, 0))}"
+        for what, days in days_by_news.items()
+    )
     roles = f"{recruiter.open_role_count} open role{pluralize(recruiter.open_role_count)}"
     return f"{news[0].upper()}{news[1:]}. {recruiter} holds {roles} with you."
 
 
-def join_words(words):
+def join_words(words, more=0):
+    if more:
+        return f"{', '.join(words)} and {more} more"
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 

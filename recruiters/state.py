@@ -19,14 +19,19 @@ history otherwise, so a missing, stale or future row is never wrong, only slower
 `manage.py rebuild_state` recomputes every row from the history.
 """
 
+import logging
 from datetime import timedelta
+from functools import partial
 
+from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
-from recruiters import rules
+from recruiters import rules, services
 from recruiters.models import Interaction, Profile, Recruiter, RecruiterState, Role
+
+log = logging.getLogger(__name__)
 
 FIGURES = rules.RECRUITER_FIGURES
 
@@ -68,8 +73,22 @@ def refresh(user, recruiter_ids=None, *, now=None, written=True):
 
 
 def mark_written(user_id):
-    """Something the rules read was written: the next read makes the follow-ups current."""
+    """Something the rules read was written: the rule-made follow-ups are stale until the
+    next sync, which runs once the write commits (so the page read after a write finds them
+    current and writes nothing), or else at the next read or sweep."""
     Profile.objects.filter(user_id=user_id).update(follow_ups_stale=True)
+    transaction.on_commit(partial(sync_after_write, user_id))
+
+
+def sync_after_write(user_id):
+    """After a write commits: make `user_id`'s rule-made follow-ups current. The first of a
+    transaction's callbacks syncs; the others find them current (one SELECT). A failure is
+    logged, not raised: the write stands, and the next read or sweep syncs."""
+    try:
+        profile = Profile.objects.select_related("user").get(user_id=user_id)
+        services.sync_rule_follow_ups_if_needed(profile)
+    except Exception:
+        log.exception("Syncing the follow-ups of user %s after a write failed", user_id)
 
 
 def _state(row, profile, now, window):

@@ -73,6 +73,8 @@ def settings_page(request):
         form.save()
         if "one_sided_window_days" in form.changed_data:
             state.refresh(request.user)  # every count in the window depends on it
+        else:
+            state.mark_written(request.user.pk)  # a pause, a threshold: the follow-ups too
         messages.success(request, "Settings saved.")
         return redirect("settings")
     context = {"form": form, "digest_form": DigestSettingsForm(instance=request.user.profile)}

@@ -9,6 +9,8 @@ list all of it. The dashboard, the recruiter's health card and the digest agree 
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -301,3 +303,46 @@ def test_reopening_a_withdrawn_follow_up_by_hand_makes_it_yours(user):
     services.reopen_follow_up(withdrawn)
     withdrawn.refresh_from_db()
     assert (withdrawn.state, withdrawn.closed_by_rule) == (FollowUp.State.OPEN, False)
+
+
+# Made when the cause is written, so that reading writes nothing ----------------------------
+
+
+def test_logging_news_makes_the_follow_up_on_commit_and_the_next_read_writes_nothing(
+    client_in, user, django_capture_on_commit_callbacks
+):
+    dana = holding_open_role(user)
+    elsewhere = make_recruiter(user, name="Ed")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_in.post(
+            reverse("log_interaction", args=[elsewhere.pk]),
+            {
+                "direction": "outbound",
+                "kind": "interview",
+                "channel": "video",
+                "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+                "summary": "Panel interview",
+            },
+        )
+    assert response.status_code in (200, 302)
+    (owed,) = open_updates(user)  # made by the write, before any page was read
+    assert owed.recruiter == dana
+    with CaptureQueriesContext(connection) as queries:
+        page = client_in.get(reverse("home"))
+    assert "Update Dana on your search" in page.content.decode()
+    writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
+    assert writes == [] or all("django_session" in sql for sql in writes), writes
+
+
+def test_long_news_names_its_first_days_and_counts_the_rest(user):
+    holding_open_role(user)
+    elsewhere = make_recruiter(user, name="Ed")
+    for day in range(8):
+        interview(elsewhere, JUNE_9 + day * DAY)
+    sync(user, JUNE_9 + 9 * DAY)
+    (made,) = open_updates(user)
+    assert made.due_at == JUNE_9
+    assert made.notes == (
+        "You interviewed elsewhere 9 Jun, 10 Jun, 11 Jun, 12 Jun, 13 Jun and 3 more. "
+        "Dana holds 1 open role with you."
+    )

@@ -391,12 +391,19 @@ def sync_in_thread(profile, now, barrier, results, errors):
         connection.close()
 
 
+def forget_follow_ups(user):
+    """Undo the sync that ran when the setup's writes committed (these tests commit): the
+    syncs under test start from no follow-ups."""
+    FollowUp.objects.owned_by(user).delete()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_syncs_create_each_follow_up_exactly_once(user):
     for n in range(3):
         interviewed(user, name=f"Interviewer {n}")
         pitched(user, name=f"Pitcher {n}")
         waiting_for_news(user, name=f"Waiting {n}")
+    forget_follow_ups(user)
     expected = len(services.rule_obligations(user.profile, NOW))
     assert expected == 3 + 3 + 6  # every holder of an open role hears of the others' interviews
     threads, results, errors = 4, [], []
@@ -428,6 +435,7 @@ def test_concurrent_syncs_report_each_creation_once(user, monkeypatch):
     on SQLite, where writers are serialised, the loser's retry sees the winner's rows."""
     for n in range(2):
         pitched(user, name=f"Pitcher {n}")
+    forget_follow_ups(user)
     at_insert, crossed = threading.Barrier(2), threading.Event()
     original = OwnedQuerySet.bulk_create
 
