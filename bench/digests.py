@@ -1,61 +1,70 @@
-"""Digest rendering throughput: digests per second for one worker process.
+"""Digest throughput: digests per second for one worker process, on realistic users.
 
-    DATABASE_URL=postgres://... .venv/bin/python bench/digests.py [--users 40] [--rounds 3]
+    bench/run-with-postgres.sh .venv/bin/python bench/digests.py [--users 100] [--rounds 3]
 
 Against the configured DATABASE_URL, inside one transaction that is rolled back at the end
 (the database is left as it was), the script
-1. creates --users users, each with the demo account's six-month history
-   (recruiters.demo: 18 recruiters, 12 roles, ~120 interactions, follow-ups; every rule
-   fires), in varied time zones;
-2. times, over --rounds rounds of every user, what a send task does before SMTP:
+1. creates --users users, each with --recruiters (100) recruiters and --interactions
+   (1,000) interactions (bench/dashboard.py's `populate`: roles in every stage, a skewed
+   six-month history, follow-ups open, snoozed and closed), in varied time zones; ANALYZE;
+2. composes every user's digest once, untimed: that makes the rule-made follow-ups
+   current, as the hourly sweep has by the time a digest is due;
+3. times, over --rounds rounds of every user, what a send task does before SMTP:
    `render.compose` (make the rule-made follow-ups current, evaluate every rule, render the
-   text and HTML parts) and building the MIME message; and, for comparison, the rules
-   alone (`dashboard.build`);
-3. times the whole claim-then-send path (`delivery.deliver`: claim, render, lock, "send"
-   to Django's in-memory mail backend, mark sent), i.e. a worker's work minus the network.
+   text and HTML parts) and building the MIME message: wall time, this process's CPU time,
+   the database backend's CPU time, SQL queries per digest; and the rules alone
+   (`dashboard.build`);
+4. times the whole claim-then-send path once per user (`delivery.deliver`: claim, render,
+   lock, "send" to Django's in-memory mail backend, mark sent), i.e. a worker's work minus
+   the network and the broker.
 
-It prints digests per second (one process, sequential) and SQL queries per digest.
+It prints digests per second (one process, sequential) and the figures per digest.
 """
 
 import argparse
-import os
+import logging
+import random
 import statistics
 import sys
 import time
 import uuid
-from datetime import timedelta
+import warnings
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tracker.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/, for dashboard.py
+import dashboard as kit  # noqa: E402  (bench/dashboard.py: the data and the measuring kit)
 from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from recruiters import dashboard  # noqa: E402
-from recruiters.demo import load_demo  # noqa: E402
 from recruiters.digests import delivery, render  # noqa: E402
 from recruiters.models import Profile  # noqa: E402
 
 ZONES = ["Europe/London", "Asia/Tokyo", "America/Los_Angeles", "Australia/Sydney", "UTC"]
+warnings.filterwarnings("ignore", "No directory at", UserWarning)  # whitenoise, no static
 
 
 class Rollback(Exception):
     pass
 
 
-def make_users(count, now):
+def make_users(count, *, recruiters, interactions, now, seed, prefix="bench"):
+    """`count` users with `populate`'s data, time zones in turn from ZONES; their profiles."""
+    user_model = get_user_model()
     profiles = []
     for n in range(count):
-        email = f"bench-{uuid.uuid4().hex[:10]}-{n}@bench.invalid"
-        user = load_demo(email, "bench-password", now=now - timedelta(minutes=n)).user
+        email = f"{prefix}-{uuid.uuid4().hex[:10]}-{n}@bench.invalid"
+        user = user_model.objects.create_user(username=email, email=email)  # no password
         Profile.objects.filter(user=user).update(time_zone=ZONES[n % len(ZONES)])
+        kit.populate(
+            user,
+            recruiters=recruiters,
+            interactions=interactions,
+            now=now,
+            rng=random.Random(seed + n),
+        )
         profiles.append(Profile.objects.select_related("user").get(user=user))
     return profiles
 
@@ -64,66 +73,149 @@ def rate(seconds, count):
     return count / seconds if seconds else float("inf")
 
 
-def main():
+def counts_words(counts):
+    low, high = min(counts), max(counts)
+    return f"{low}" if low == high else f"{low}-{high} (NOT constant)"
+
+
+def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", type=int, default=40)
-    parser.add_argument("--rounds", type=int, default=3)
-    args = parser.parse_args()
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    parser.add_argument("--users", type=int, default=100, help="users (100)")
+    parser.add_argument("--recruiters", type=int, default=100, help="per user (100)")
+    parser.add_argument("--interactions", type=int, default=1000, help="per user (1,000)")
+    parser.add_argument("--rounds", type=int, default=3, help="timed rounds of every user (3)")
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--json", metavar="FILE", help="also write the figures to FILE")
+    args = parser.parse_args(argv)
+    if args.users < 2 or args.rounds < 1 or args.recruiters < 1:
+        parser.error("need at least two users, one round and one recruiter")
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    for name in ("recruiters", "celery", "kombu"):  # a line per digest or task, else
+        logging.getLogger(name).setLevel(logging.ERROR)
     vendor = connection.vendor
     now = timezone.now()
+    results = {"bench": "digests", "vendor": vendor, "users": args.users}
     try:
         with transaction.atomic():
             started = time.perf_counter()
-            profiles = make_users(args.users, now)
-            print(
-                f"{vendor}: {args.users} users with the demo history made in "
-                f"{time.perf_counter() - started:.1f} s"
+            profiles = make_users(
+                args.users,
+                recruiters=args.recruiters,
+                interactions=args.interactions,
+                now=now,
+                seed=args.seed,
             )
-            render.compose(profiles[0], now)  # warm up templates and the first sync
-
-            with CaptureQueriesContext(connection) as queries:
-                composed = render.compose(profiles[1], now)
+            load_s = time.perf_counter() - started
+            analyze_s = kit.analyze()
             print(
-                f"one digest: {len(queries)} SQL queries, {len(composed.html) // 1024} KiB HTML, "
-                f"subject “{composed.subject}”"
+                f"{vendor}: {args.users} users of {args.recruiters} recruiters and "
+                f"{args.interactions} interactions each, made in {load_s:.1f} s; "
+                f"ANALYZE {analyze_s:.1f} s",
+                flush=True,
+            )
+            db_cpu = kit.DatabaseCPU()
+            for profile in profiles:  # untimed: the rule follow-ups, as the sweep made them
+                render.compose(profile, now)
+            composed = render.compose(profiles[1], now)
+            print(
+                f"one digest: {len(composed.html) // 1024} KiB HTML, subject “{composed.subject}”"
             )
 
+            counter = kit.QueryCounter()
+            queries = []  # per digest, every round
             rounds = []
-            for _ in range(args.rounds):
-                started = time.perf_counter()
-                for profile in profiles:
-                    render.email(profile, render.compose(profile, now)).message()
-                rounds.append(time.perf_counter() - started)
-            best, median = min(rounds), statistics.median(rounds)
-            print(
-                f"render: {rate(median, len(profiles)):.1f} digests/s per process "
-                f"(median of {args.rounds} rounds; best {rate(best, len(profiles)):.1f}/s; "
-                f"{1000 * median / len(profiles):.1f} ms each)"
+            with connection.execute_wrapper(counter):
+                for _ in range(args.rounds):
+
+                    def one_round():
+                        for profile in profiles:
+                            before = counter.count
+                            render.email(profile, render.compose(profile, now)).message()
+                            queries.append(counter.count - before)
+
+                    rounds.append(kit.timed(one_round, 1, db_cpu))
+            walls = [r.wall[0] for r in rounds]
+            middle = rounds[walls.index(statistics.median_low(walls))]
+            per = {
+                "wall_ms": 1000 * middle.wall[0] / len(profiles),
+                "cpu_ms": 1000 * middle.cpu[0] / len(profiles),
+                "db_cpu_ms": None if middle.db[0] is None else 1000 * middle.db[0] / len(profiles),
+            }
+            render_rate = rate(middle.wall[0], len(profiles))
+
+            builds = kit.timed(
+                lambda: [dashboard.build(profile, now) for profile in profiles], 1, db_cpu
             )
 
-            started = time.perf_counter()
-            for profile in profiles:
-                dashboard.build(profile, now)
-            rules_ms = 1000 * (time.perf_counter() - started) / len(profiles)
-            print(
-                f"  of which dashboard.build (sync + every rule, no rendering): "
-                f"{rules_ms:.1f} ms per digest"
-            )
+            deliver_queries = []
 
-            started = time.perf_counter()
-            for n, profile in enumerate(profiles):
-                outcome = delivery.deliver(profile.user_id, "bench", now=now, claimer=f"bench-{n}")
-                assert outcome == delivery.SENT, outcome
-            elapsed = time.perf_counter() - started
+            def deliver_all():
+                for n, profile in enumerate(profiles):
+                    before = counter.count
+                    outcome = delivery.deliver(
+                        profile.user_id, "bench", now=now, claimer=f"bench-{n}"
+                    )
+                    deliver_queries.append(counter.count - before)
+                    assert outcome in (delivery.SENT, delivery.SKIPPED), outcome
+
+            with connection.execute_wrapper(counter):
+                delivered = kit.timed(deliver_all, 1, db_cpu)
+            deliver_rate = rate(delivered.wall[0], len(profiles))
+
+            def each(seconds):
+                return None if seconds is None else 1000 * seconds / len(profiles)
+
+            print()
+            kit.print_table(
+                [
+                    ("render: digests per second per process", f"{render_rate:.1f} /s"),
+                    (
+                        f"  (median round of {args.rounds}; best, worst)",
+                        f"{rate(min(walls), len(profiles)):.1f}, "
+                        f"{rate(max(walls), len(profiles)):.1f} /s",
+                    ),
+                    ("  SQL queries per digest", counts_words(queries)),
+                    ("  wall per digest", kit.ms(per["wall_ms"])),
+                    ("  CPU per digest, this process", kit.ms(per["cpu_ms"])),
+                    ("  CPU per digest, database backend", kit.ms(per["db_cpu_ms"])),
+                    ("  of which dashboard.build (sync + rules)", kit.ms(each(builds.wall[0]))),
+                    ("claim + render + send + mark sent", f"{deliver_rate:.1f} /s"),
+                    ("  SQL queries per digest", counts_words(deliver_queries)),
+                    ("  wall per digest", kit.ms(each(delivered.wall[0]))),
+                    ("  CPU per digest, this process", kit.ms(each(delivered.cpu[0]))),
+                    ("  CPU per digest, database backend", kit.ms(each(delivered.db[0]))),
+                ],
+                width=46,
+            )
             print(
-                f"claim + render + send (in-memory mail) + mark sent: "
-                f"{rate(elapsed, len(profiles)):.1f} digests/s per process"
+                f"  (one process, sequential; in-memory mail: {len(profiles)} messages; "
+                f"the network and the broker not included)"
+            )
+            results.update(
+                load_s=load_s,
+                analyze_s=analyze_s,
+                recruiters=args.recruiters,
+                interactions=args.interactions,
+                render_per_s=render_rate,
+                render_per_digest=per,
+                queries_per_digest=sorted(set(queries)),
+                build_ms_per_digest=each(builds.wall[0]),
+                deliver_per_s=deliver_rate,
+                deliver_ms_per_digest=each(delivered.wall[0]),
+                deliver_cpu_ms_per_digest=each(delivered.cpu[0]),
+                deliver_db_cpu_ms_per_digest=each(delivered.db[0]),
+                queries_per_delivery=sorted(set(deliver_queries)),
             )
             raise Rollback
     except Rollback:
         print("(rolled back: the database is as it was)")
+    kit.write_json(args.json, results)
+    return results
 
 
 if __name__ == "__main__":

@@ -7,14 +7,19 @@ Usage (against the database of DATABASE_URL; migrated first, the bench's users r
 
 Prints rows per second for reading + parsing + planning (the preview) and for applying
 (the confirmed import, in one transaction), for the usual case (recruiters ticked, the rest
-skipped), for every row ticked, and for importing the same file again (nothing new). The
+skipped), for every row ticked, and for importing the same file again (nothing new).
+`--only apply` times the apply of every row ticked alone, `--runs` times (each into a fresh
+user), with the median rows/s and this process's CPU time; `--profile FILE` writes a
+cProfile of the last of those runs (read it with `python -m pstats FILE`). The
 vCard file mixes versions 2.1 (quoted-printable, Windows-1252), 3.0 (Apple Contacts, folded
 lines, item1.URL with its X-ABLabel) and 4.0; its parse alone is timed too.
 """
 
 import argparse
+import cProfile
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -139,13 +144,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
     parser.add_argument("--cards", type=int, default=5_000)
-    parser.add_argument("--only", choices=["connections", "vcard"])
+    parser.add_argument("--only", choices=["connections", "vcard", "apply"])
+    parser.add_argument("--runs", type=int, default=3, help="timed applies of --only apply")
+    parser.add_argument("--profile", metavar="FILE", help="cProfile of --only apply's last run")
     args = parser.parse_args()
 
     call_command("migrate", verbosity=0)
     users = get_user_model().objects
     users.filter(username__startswith="bench-imports-").delete()
     try:
+        if args.only == "apply":
+            bench_apply_everything(users, args.rows, args.runs, args.profile)
+            return
         if args.only != "vcard":
             bench_connections(users, args.rows)
         if args.only != "connections":
@@ -186,6 +196,43 @@ def bench_vcards(users, cards):
             f"  ({again['counts']['create']} new)",
         )
         assert again["counts"]["create"] == again["counts"]["merge"] == 0
+
+
+def bench_apply_everything(users, rows, runs, profile=None):
+    """The apply of every row ticked, `runs` times into a fresh user each: wall and CPU time."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "Connections.csv"
+        write_connections(path, rows)
+        print(f"{rows:,}-row Connections.csv, every row ticked, applied {runs} times")
+        speeds = []
+        for run in range(1, runs + 1):
+            user = users.create_user(f"bench-imports-apply-{run}@example.com")
+            every = preview(user, path)
+            for row in every["rows"]:
+                row["ticked"] = row["tickable"]
+            job = ImportJob.objects.create(
+                owner=user, kind="linkedin_connections", filename="bench.csv", plan=every
+            )
+            profiler = cProfile.Profile() if profile and run == runs else None
+            cpu, start = time.process_time(), time.perf_counter()
+            if profiler:
+                profiler.enable()
+            summary = apply.apply_job(job)
+            if profiler:
+                profiler.disable()
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+            speeds.append(rows / seconds)
+            line(
+                f"apply, every row ticked (run {run})",
+                rows,
+                seconds,
+                f"  (CPU {cpu:.2f} s; {summary['created']} recruiters, {summary['firms']} firms)",
+            )
+            if profiler:
+                profiler.dump_stats(profile)
+                print(f"  profile of run {run} written to {profile}")
+            user.delete()
+        print(f"  median of {runs}: {statistics.median(speeds):,.0f} rows/s")
 
 
 def bench_connections(users, rows):

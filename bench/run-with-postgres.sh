@@ -2,7 +2,7 @@
 # Run a command against a throwaway PostgreSQL, started the way scripts/test.sh starts its
 # own (scripts/throwaway-postgres.sh). Migrates it, exports DATABASE_URL, runs the command,
 # then stops the server and removes the temp dir however the command ends.
-# Usage: bench/run-with-postgres.sh .venv/bin/python bench/dashboard.py [--recruiters 500 ...]
+# Usage: bench/run-with-postgres.sh .venv/bin/python bench/dashboard.py [--size M ...]
 # Needs PostgreSQL's server binaries (Debian: apt-get install postgresql).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,9 +10,13 @@ cd "$(dirname "$0")/.."
 source scripts/throwaway-postgres.sh
 
 tmp=""
+load() {  # the machine's load, to read the figures against (others may be running tests)
+  echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) ($1)" >&2
+}
 cleanup() {
   local rc=$?
   set +e
+  load "at the end"
   [[ -n $tmp ]] && stop_postgres "$tmp" && rm -rf "$tmp"
   exit "$rc"
 }
@@ -26,5 +30,6 @@ tmp=$(mktemp -d /tmp/callback-bench.XXXXXX)
 start_postgres "$tmp" "$port"
 echo "PostgreSQL $("$(postgres_bin)/postgres" --version | awk '{print $3}') on 127.0.0.1:$port (throwaway)" >&2
 .venv/bin/python manage.py migrate --noinput -v 0
+load "at the start"
 
 "$@"
