@@ -15,8 +15,12 @@ transaction of every write that changes them:
   whose moment has come (`refresh_expired`).
 
 `rules.with_health` reads a row only while it holds and works the figure out from the
-history otherwise, so a missing, stale or future row is never wrong, only slower.
+history otherwise, so a missing or expired row is never wrong, only slower. A bulk write
+that skipped `refresh` would leave rows that claim to hold: every bulk writer must call it.
 `manage.py rebuild_state` recomputes every row from the history.
+
+Each write also marks the user's rule-made follow-ups stale and syncs them once it commits
+(`mark_written`), so the page read after a write finds them current.
 """
 
 import logging
