@@ -20,19 +20,18 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ("--recruiters", "20", "--interactions", "200")
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="the benches run in other processes: they need a database server (DATABASE_URL)",
-    ),
-    # Makes pytest-django create the test database; this process itself runs no SQL.
-    pytest.mark.django_db,
-]
+# Makes pytest-django create the test database; this process itself runs no SQL.
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
 def database_url(django_db_setup):
     """The URL of the test database (its name is set once pytest-django has made it)."""
+    if connection.vendor != "postgresql":
+        pytest.fail(
+            "the benches run in other processes and need a database server: run "
+            "scripts/test.sh (the test command), which starts PostgreSQL and sets DATABASE_URL"
+        )
     db = connection.settings_dict
     credentials = f"{quote(db['USER'], safe='')}:{quote(db['PASSWORD'], safe='')}"
     return f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{quote(db['NAME'], safe='')}"
