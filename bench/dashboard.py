@@ -46,7 +46,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from recruiters import dashboard, rules, services  # noqa: E402
+from recruiters import dashboard, encryption, rules, services  # noqa: E402
 from recruiters import rules_reference as ref  # noqa: E402
 from recruiters.models import Firm, FollowUp, Interaction, Recruiter, Role  # noqa: E402
 
@@ -114,13 +114,19 @@ def write_rows(model, fields, rows):
     if connection.vendor == "postgresql":
         quote = connection.ops.quote_name
         columns = ", ".join(quote(opts.get_field(name).column) for name in fields)
+        # What the field would store: the encrypted ones' values are tokens (the summary).
+        encrypted = [
+            isinstance(opts.get_field(name), encryption.EncryptedTextField) for name in fields
+        ]
         written = 0
         with (
             connection.cursor() as cursor,
             cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy,
         ):
             for row in rows:
-                copy.write_row(row)
+                copy.write_row(
+                    [encryption.encrypt(v) if e else v for v, e in zip(row, encrypted, strict=True)]
+                )
                 written += 1
         return written
     names = [opts.get_field(name).attname for name in fields]

@@ -3,15 +3,26 @@
 from zoneinfo import available_timezones
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 
+from recruiters import bounds
 from recruiters.models import Firm, FollowUp, Interaction, Profile, Recruiter, Role
 
 
-class OwnedModelForm(forms.ModelForm):
+class BoundedDatesMixin:
+    """Every date and date-time field of the form accepts only the dates Callback can compute
+    with (recruiters.bounds): a date-time already in UTC when it is checked, so that no time
+    zone carries it out of the range."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField | forms.DateTimeField):
+                field.validators.append(bounds.validate_in_range)
+
+
+class OwnedModelForm(BoundedDatesMixin, forms.ModelForm):
     """A ModelForm whose related-row choices are limited to `owner`'s rows.
 
     A forged id of another user's row is then an ordinary "select a valid choice" error.
@@ -173,7 +184,7 @@ class FollowUpForm(OwnedModelForm):
         widgets = {"due_at": LocalDateTimeInput(), "notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class TierForm(forms.ModelForm):
+class TierForm(BoundedDatesMixin, forms.ModelForm):
     class Meta:
         model = Recruiter
         fields = ["tier"]
@@ -183,43 +194,7 @@ class SnoozeForm(forms.Form):
     days = forms.IntegerField(min_value=1, max_value=90, initial=3)
 
 
-class SignupForm(UserCreationForm):
-    """Sign up with an e-mail address, which is also the login name."""
-
-    usable_password = None
-
-    class Meta:
-        model = get_user_model()
-        fields = ["email"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if get_user_model().objects.filter(username__iexact=email).exists():
-            raise forms.ValidationError("An account with this e-mail already exists. Log in?")
-        return email
-
-    def save(self, commit=True):
-        self.instance.username = self.cleaned_data["email"]
-        return super().save(commit)
-
-
-class LoginForm(AuthenticationForm):
-    username = forms.CharField(label="Email", widget=forms.EmailInput(attrs={"autofocus": True}))
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": "That email and password don’t match an account. "
-        "Passwords are case-sensitive.",
-    }
-
-    def clean_username(self):
-        return self.cleaned_data["username"].strip().lower()
-
-
-class ProfileForm(forms.ModelForm):
+class ProfileForm(BoundedDatesMixin, forms.ModelForm):
     """The settings page: the search itself and the thresholds of the two-way-street rules."""
 
     # Upper bounds that keep a threshold meaningful; every one is at least 1.

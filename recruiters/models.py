@@ -19,6 +19,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
+from recruiters.encryption import EncryptedJSONField, EncryptedTextField
+
 
 class OwnedQuerySet(models.QuerySet):
     def owned_by(self, user):
@@ -68,7 +70,7 @@ class Firm(OwnedModel):
         help_text="An agency your current employer uses: in a confidential search, it must "
         "not learn that you are looking.",
     )
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = [Lower("name")]
@@ -133,7 +135,7 @@ class Recruiter(OwnedModel):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text="Overrides the default for this recruiter's kind. Leave empty for the default.",
     )
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = [Lower("name")]
@@ -224,7 +226,7 @@ class Role(OwnedModel):
         default=False,
         help_text="Right to represent: you agreed that this recruiter may submit you.",
     )
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -317,7 +319,7 @@ class Interaction(OwnedModel):
     channel = models.CharField(max_length=20, choices=Channel, default=Channel.EMAIL)
     direction = models.CharField(max_length=10, choices=Direction, default=Direction.INBOUND)
     kind = models.CharField(max_length=30, choices=Kind, default=Kind.CHECK_IN)
-    summary = models.TextField(blank=True)
+    summary = EncryptedTextField(blank=True)
     value = models.CharField(
         "value carried", max_length=20, choices=Value, blank=True, help_text="If it carried any."
     )
@@ -430,7 +432,7 @@ class FollowUp(OwnedModel):
     # True when the rules closed it (its cause was answered or went away), not the user: such
     # a follow-up opens again if its cause comes back; one the user closed stays closed.
     closed_by_rule = models.BooleanField(default=False, editable=False)
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)
     # Set on follow-ups that a rule made (recruiters.rules.sync_rule_follow_ups): which rule,
     # and a key naming its cause, so that one cause gives one follow-up, however often it runs.
     rule = models.CharField(max_length=30, choices=Rule, blank=True, editable=False)
@@ -555,7 +557,7 @@ class Profile(models.Model):
     feedback_business_days = models.PositiveSmallIntegerField(default=3)
     pitch_answer_days = models.PositiveSmallIntegerField(default=2)
 
-    purpose_statement = models.TextField(blank=True)
+    purpose_statement = EncryptedTextField(blank=True)
     target_roles = models.TextField(blank=True, help_text="One per line.")
     confidential_search = models.BooleanField(
         "I am searching confidentially",
@@ -594,6 +596,9 @@ class Profile(models.Model):
     search_paused_at = models.DateTimeField(
         null=True, blank=True, help_text="When you paused your search; empty while it is on."
     )
+    # Raised by a password change or reset and by "sign out everywhere"
+    # (recruiters.lifecycle): sessions and digest links made under an older value are dead.
+    security_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         constraints = [
@@ -699,6 +704,22 @@ class Digest(models.Model):
         return f"Digest {self.period} for {self.user}"
 
 
+class DigestLinkUse(models.Model):
+    """A digest link that has been used: each link acts once (recruiters.digests.tokens).
+
+    `nonce` is the link's own random id from its signed payload; the row outlives the
+    link's age limit harmlessly and goes with the user.
+    """
+
+    nonce = models.CharField(max_length=32, primary_key=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=20)
+    used_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.action} link used at {self.used_at}"
+
+
 class ImportJobState(models.TextChoices):
     PREVIEW = "preview", "Waiting for confirmation"
     QUEUED = "queued", "Queued"
@@ -710,8 +731,9 @@ class ImportJobState(models.TextChoices):
 class ImportJob(OwnedModel):
     """An uploaded file on its way in: parsed into a preview, confirmed, then applied at once.
 
-    `plan` holds the parsed rows and what will happen to each (JSON); large confirmed imports
-    are applied by a Celery task that moves `processed` towards `total` for the progress bar.
+    `plan` holds the parsed rows and what will happen to each (JSON, encrypted: the rows hold
+    the messages' text and the contacts' notes); large confirmed imports are applied by a
+    Celery task that moves `processed` towards `total` for the progress bar.
     """
 
     State = ImportJobState
@@ -719,7 +741,7 @@ class ImportJob(OwnedModel):
     kind = models.CharField(max_length=30)
     filename = models.CharField(max_length=255)
     state = models.CharField(max_length=10, choices=ImportJobState, default=ImportJobState.PREVIEW)
-    plan = models.JSONField(default=dict)
+    plan = EncryptedJSONField(default=dict)
     total = models.PositiveIntegerField(default=0)
     processed = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict)

@@ -4,9 +4,9 @@ from recruiters import views
 
 urlpatterns = [
     path("", views.landing, name="landing"),
-    path("signup/", views.signup, name="signup"),
     path("home/", views.home, name="home"),
     path("settings/", views.settings_page, name="settings"),
+    path("settings/", include("recruiters.lifecycle_urls")),
     path("who-knows/", views.who_knows, name="who_knows"),
     path("imports/", include("recruiters.imports.urls")),
     path("export/", include("recruiters.exports.urls")),

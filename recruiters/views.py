@@ -7,7 +7,6 @@ import functools
 from contextlib import contextmanager
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -17,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
-from recruiters import confidential, dashboard, paging, rules, selectors, services, state
+from recruiters import bounds, confidential, dashboard, paging, rules, selectors, services, state
 from recruiters.digests.forms import DigestSettingsForm
 from recruiters.forms import (
     FirmForm,
@@ -27,7 +26,6 @@ from recruiters.forms import (
     RecruiterForm,
     RoleForm,
     RoleStageForm,
-    SignupForm,
     SnoozeForm,
     TierForm,
 )
@@ -40,17 +38,6 @@ def landing(request):
     if request.user.is_authenticated:
         return redirect("home")
     return render(request, "landing.html")
-
-
-@login_not_required
-def signup(request):
-    form = SignupForm(request.POST or None)
-    if form.is_valid():
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, "Welcome to Callback. Start by adding a recruiter.")
-        return redirect("recruiter_create")
-    return render(request, "registration/signup.html", {"form": form})
 
 
 def home(request):
@@ -201,9 +188,15 @@ class OwnedDeleteView(OwnedMixin, DeleteView):
 
 def recruiter_list(request):
     params = request.GET
+    query = params.get("q", "").strip()
+    if problem := bounds.unstorable(query):  # PostgreSQL refuses it in a query too
+        return HttpResponseBadRequest(
+            f"A search cannot hold {problem}. Search again at {request.path}",
+            content_type="text/plain; charset=utf-8",
+        )
     recruiters = selectors.recruiter_list(
         request.user,
-        query=params.get("q", "").strip(),
+        query=query,
         kind=params.get("kind", "") if params.get("kind") in Recruiter.Kind.values else "",
         tier=params.get("tier", "") if params.get("tier") in Recruiter.Tier.values else "",
         firm_id=row_id(params.get("firm")),

@@ -2,25 +2,12 @@
 
 import re
 
-from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
 from tests.factories import make_user
 
 PASSWORD = "correct-horse-battery"
-
-
-def test_signup_creates_the_account_with_a_profile_and_logs_in(client, db):
-    response = client.post(
-        reverse("signup"),
-        {"email": " New.Person@Example.com ", "password1": PASSWORD, "password2": PASSWORD},
-    )
-    assert response["Location"] == reverse("recruiter_create")
-    user = get_user_model().objects.get()
-    assert (user.username, user.email) == ("new.person@example.com", "new.person@example.com")
-    assert user.profile.time_zone == "UTC"
-    assert client.get(reverse("home")).status_code == 200
 
 
 def test_login_by_email_in_any_case_and_logout(client, db):

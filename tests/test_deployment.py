@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
@@ -32,6 +33,7 @@ REQUIRED_ENV = {
     "CELERY_BROKER_URL",
     "EMAIL_URL",
     "SECRET_KEY",
+    "FIELD_ENCRYPTION_KEYS",
     "ALLOWED_HOSTS",
     "SITE_URL",
     "DJANGO_SETTINGS_MODULE",
@@ -212,6 +214,7 @@ def test_check_deploy_reports_no_issues(tmp_path, settings_env_names):
     env.update(
         DJANGO_SETTINGS_MODULE="tracker.settings_production",
         SECRET_KEY=secrets.token_urlsafe(64),
+        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
         ALLOWED_HOSTS="callback.example.com",
         DATABASE_URL=f"sqlite:///{tmp_path / 'check.sqlite3'}",
     )

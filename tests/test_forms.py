@@ -20,7 +20,6 @@ QUICK_LOG = {
     "summary": "Pitched a staff role",
 }
 FOLLOW_UP = {"title": "Send my CV", "owed_by": "me", "due_at": "2030-03-03T09:00"}
-SIGNUP = {"email": "new.person@example.com", "password1": "plum-kettle-orbit-9"}
 
 
 def counts():
@@ -267,33 +266,58 @@ def test_settings_are_saved(client_in, user):
     assert (user.profile.time_zone, user.profile.target_roles) == ("Europe/Paris", "Staff engineer")
 
 
-# Sign-up --------------------------------------------------------------------------------
+# Dates at the ends of the calendar --------------------------------------------------------
+
+# Accepted: 1 Jan 1900 to 31 Dec 2200 (recruiters.bounds), a time compared in UTC.
+OUT_OF_RANGE_TIMES = [
+    ("Etc/GMT+12", "9999-12-31T23:59"),  # year 10000 in UTC
+    ("Etc/GMT-14", "0001-01-01T00:00"),  # a BC date in UTC
+    ("Etc/GMT+12", "2200-12-31T13:00"),  # 1 Jan 2201 in UTC
+    ("UTC", "1899-12-31T23:59"),
+]
 
 
-@pytest.mark.parametrize(
-    ("data", "error"),
-    [
-        ({"password2": "plum-kettle-orbit-8"}, "The two password fields didn’t match."),
-        ({"email": "ME@example.com"}, "An account with this e-mail already exists."),
-        ({"email": "not-an-email"}, "Enter a valid email address."),
-        ({"password1": "password123", "password2": "password123"}, "too common"),
-        ({"password1": "short9", "password2": "short9"}, "too short"),
-    ],
-)
-def test_signup_with_bad_input_is_refused(client, user, data, error):
+def in_zone(user, zone):
+    Profile.objects.filter(user=user).update(time_zone=zone)
+
+
+@pytest.mark.parametrize(("zone", "value"), OUT_OF_RANGE_TIMES)
+def test_a_follow_up_due_outside_the_calendar_is_refused(client_in, user, zone, value):
+    in_zone(user, zone)
     before = counts()
-    response = client.post(reverse("signup"), {**SIGNUP, "password2": SIGNUP["password1"], **data})
-    assert_refused(response, error)
+    response = client_in.post(reverse("follow_up_create"), {**FOLLOW_UP, "due_at": value})
+    assert_refused(response, "Enter a date and time between 1 Jan 1900 and 31 Dec 2200 (UTC).")
+    assert "due_at" in response.context["form"].errors
     assert counts() == before
-    assert "_auth_user_id" not in client.session
 
 
-def test_signup(client, db):
-    data = {**SIGNUP, "email": "New.Person@Example.com", "password2": SIGNUP["password1"]}
-    response = client.post(reverse("signup"), data)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("recruiter_create")
-    new = get_user_model().objects.get()
-    assert (new.username, new.email) == ("new.person@example.com", "new.person@example.com")
-    assert new.profile.time_zone == "UTC"
-    assert client.session["_auth_user_id"] == str(new.pk)
+@pytest.mark.parametrize(("zone", "value"), OUT_OF_RANGE_TIMES[1:2] + OUT_OF_RANGE_TIMES[3:])
+def test_an_interaction_outside_the_calendar_is_refused(client_in, user, recruiter, zone, value):
+    in_zone(user, zone)
+    before = counts()
+    url = reverse("log_interaction", args=[recruiter.pk])
+    response = client_in.post(url, {**QUICK_LOG, "occurred_at": value})
+    assert_refused(response, "between 1 Jan 1900 and 31 Dec 2200 (UTC)", status=422)
+    assert counts() == before
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2201-01-01", "1899-12-31"])
+def test_a_role_submitted_outside_the_calendar_is_refused(client_in, user, recruiter, day):
+    """The double-submission check adds six months either side: that overflowed at year 9999."""
+    employer = make_firm(user, name="Acme Robotics", kind="employer")
+    data = {**ROLE, "recruiter": recruiter.pk, "employer": employer.pk, "submitted_on": day}
+    before = counts()
+    response = client_in.post(reverse("role_create"), data)
+    assert_refused(response, "Enter a date between 1 Jan 1900 and 31 Dec 2200.")
+    assert "submitted_on" in response.context["form"].errors
+    assert counts() == before
+
+
+def test_the_ends_of_the_range_are_accepted(client_in, user, recruiter):
+    in_zone(user, "Etc/GMT-14")
+    data = {**FOLLOW_UP, "due_at": "2200-12-31T23:59"}  # 09:59 UTC
+    assert client_in.post(reverse("follow_up_create"), data).status_code == 302
+    data = {**ROLE, "recruiter": recruiter.pk, "submitted_on": "1900-01-01"}
+    assert client_in.post(reverse("role_create"), data).status_code == 302
+    for url in (reverse("home"), reverse("follow_up_list"), reverse("role_board")):
+        assert client_in.get(url).status_code == 200

@@ -6,15 +6,34 @@ change, appear or disappear. The list of those URLs is read from the URL resolve
 URL with an id fails `test_every_url_with_an_id_is_covered` until it is added to CASES.
 """
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
 from django.urls import URLResolver, get_resolver, reverse
 from django.urls.converters import IntConverter
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from recruiters import paging, views
-from recruiters.models import Firm, FollowUp, Interaction, Profile, Recruiter, Role
+from recruiters.accounts import signup
+from recruiters.digests import tokens
+from recruiters.exports import calendar_feed
+from recruiters.models import (
+    CalendarFeed,
+    DigestLinkUse,
+    Firm,
+    FollowUp,
+    Interaction,
+    Profile,
+    Recruiter,
+    Role,
+)
 from tests.factories import make_firm, make_follow_up, make_interaction, make_recruiter, make_role
 
 # Valid form data for each kind of row: accepted for the user's own rows (see
@@ -493,3 +512,305 @@ def test_another_users_timeline_is_not_found_whatever_the_cursor(client_in, thei
     for cursor in [cursor_of(theirs["interaction"], "occurred_at"), "0_0", "not-a-cursor"]:
         assert client_in.get(url, {"after": cursor}).status_code == 404
         assert client_in.get(url, {"after": cursor}, headers=htmx_headers).status_code == 404
+
+
+# URLs with a token ----------------------------------------------------------------------
+#
+# A token in the URL is its own authorisation (a digest's links, the calendar feed, the
+# sign-up and password-reset links): whoever holds it may do what it was made for, to the
+# rows it was made for, logged in or not. So another user's valid token, used from my
+# session, acts on their row as it would for them, and never touches or shows mine; and a
+# token edited by hand (its signature, its payload re-pointed at my rows, cut short, made
+# for another purpose) is refused with a 4xx and changes nothing at all.
+
+
+def urls_with_a_string_argument():
+    """(name, pattern) of every URL outside the admin taking a non-integer argument."""
+
+    def strings(p):
+        ints = {k for k, c in p.pattern.converters.items() if isinstance(c, IntConverter)}
+        return set(p.pattern.regex.groupindex) - ints  # re_path groups are strings too
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace != "admin":  # staff only, Django's own permission checks
+                    yield from walk(p.url_patterns, prefix + str(p.pattern))
+            elif strings(p):
+                yield p.name, prefix + str(p.pattern)
+
+    return dict(walk(get_resolver().url_patterns))
+
+
+# Their string argument is a word from a fixed list, not a token.
+NOT_TOKENS = {
+    "recruiter_action": "an action's name: CASES tries it with another user's id",
+    "follow_up_action": "an action's name: CASES tries it with another user's id",
+    "export_csv": "a table's name; the CSV holds only the logged-in user's rows",
+}
+
+
+def every_row():
+    """all_rows(), and the rows a token's view could also write: accounts, feeds, link uses."""
+    return {
+        **all_rows(),
+        **{
+            model.__name__: list(model.objects.order_by("pk").values())
+            for model in [get_user_model(), CalendarFeed, DigestLinkUse]
+        },
+    }
+
+
+def rows_of(snapshot, user):
+    """The rows of `snapshot` that belong to `user`."""
+    key = {
+        "User": "id",
+        "Profile": "user_id",
+        "CalendarFeed": "user_id",
+        "DigestLinkUse": "user_id",
+    }
+    return {
+        table: [row for row in rows if row[key.get(table, "owner_id")] == user.pk]
+        for table, rows in snapshot.items()
+    }
+
+
+def digest_token(action, owner, follow_up=None):
+    return tokens.make(
+        action, user_id=owner.pk, epoch=owner.profile.security_epoch, follow_up=follow_up
+    )
+
+
+def uidb64(user):
+    return urlsafe_base64_encode(force_bytes(user.pk))
+
+
+@dataclass(frozen=True)
+class TokenCase:
+    """A URL with a token. `args(rows, owner)` are its arguments, made for `owner`'s rows;
+    `get` and `post` the statuses of the owner's valid token; `grants(rows, owner)` the rows
+    that token may change, as (table, pk); `forged(rows, owner, me, my_rows)` the same
+    URL's arguments edited by hand (each must be refused with `refused`)."""
+
+    label: str
+    name: str
+    args: Callable
+    get: int
+    post: int
+    forged: Callable
+    grants: Callable = lambda rows, owner: set()
+    refused: tuple = (400, 404, 405, 410)
+
+    def url(self, args):
+        return reverse(self.name, args=args)
+
+    def __str__(self):
+        return self.label
+
+
+def signed(token, payload):
+    """`token` with its payload replaced and its timestamp and signature kept."""
+    _, timestamp, signature = token.rsplit(":", 2)
+    data = signing.b64_encode(json.dumps(payload, separators=(",", ":")).encode()).decode()
+    return f"{data}:{timestamp}:{signature}"
+
+
+def edited(token):
+    """`token` with one character of its signature changed."""
+    return token[:-1] + ("A" if token[-1] != "A" else "B")
+
+
+def follow_up_forgeries(action):
+    def forged(rows, owner, me, my_rows):
+        token = digest_token(action, owner, rows["follow_up"])
+        payload = signing.loads(token, salt=f"callback.digests.{action}")
+        other = "snooze" if action == "done" else "done"
+        return [
+            [action, edited(token)],
+            [action, token[: len(token) // 2]],
+            [action, signed(token, {**payload, "f": my_rows["follow_up"].pk})],
+            [action, signed(token, {**payload, "u": me.pk, "f": my_rows["follow_up"].pk})],
+            [other, token],  # signed for another action
+            [action, digest_token(tokens.UNSUBSCRIBE, owner)],
+            ["delete", token],
+        ]
+
+    return forged
+
+
+def unsubscribe_forgeries(rows, owner, me, my_rows):
+    token = digest_token(tokens.UNSUBSCRIBE, owner)
+    payload = signing.loads(token, salt="callback.digests.unsubscribe")
+    return [
+        [edited(token)],
+        [token[: len(token) // 2]],
+        [signed(token, {**payload, "u": me.pk})],
+        [digest_token("done", owner, rows["follow_up"])],
+    ]
+
+
+def calendar_forgeries(rows, owner, me, my_rows):
+    token = calendar_feed.feed_for(owner).token
+    return [[edited(token)], [token[:-1]], [token.upper()]]
+
+
+def signup_token(email):
+    return signup.link(email).rsplit("/", 2)[-2]
+
+
+def signup_forgeries(rows, owner, me, my_rows):
+    token = signup_token("new.person@example.com")
+    return [
+        [edited(token)],
+        [token[: len(token) // 2]],
+        [signed(token, me.email)],
+        [digest_token(tokens.UNSUBSCRIBE, owner)],
+    ]
+
+
+def reset_forgeries(rows, owner, me, my_rows):
+    token = default_token_generator.make_token(owner)
+    return [
+        [uidb64(me), token],  # their token re-pointed at my account
+        [uidb64(owner), edited(token)],
+        [uidb64(owner), default_token_generator.make_token(me)],
+    ]
+
+
+TOKEN_CASES = [
+    *(
+        TokenCase(
+            f"digest_follow_up:{action}",
+            "digest_follow_up",
+            lambda rows, owner, action=action: [
+                action,
+                digest_token(action, owner, rows["follow_up"]),
+            ],
+            get=200,
+            post=200,
+            forged=follow_up_forgeries(action),
+            grants=lambda rows, owner: {("FollowUp", rows["follow_up"].pk)},
+        )
+        for action in tokens.FOLLOW_UP_ACTIONS
+    ),
+    TokenCase(
+        "digest_unsubscribe",
+        "digest_unsubscribe",
+        lambda rows, owner: [digest_token(tokens.UNSUBSCRIBE, owner)],
+        get=200,
+        post=200,
+        forged=unsubscribe_forgeries,
+        grants=lambda rows, owner: {("Profile", owner.profile.pk)},
+    ),
+    TokenCase(
+        "export_calendar_feed",
+        "export_calendar_feed",
+        lambda rows, owner: [calendar_feed.feed_for(owner).token],
+        get=200,
+        post=405,
+        forged=calendar_forgeries,
+    ),
+    # Their address has an account: the link says so and does nothing more.
+    TokenCase(
+        "signup_finish",
+        "signup_finish",
+        lambda rows, owner: [signup_token(owner.email)],
+        get=200,
+        post=200,
+        forged=signup_forgeries,
+    ),
+    # The link stores its token in the session and redirects to the set-password form.
+    TokenCase(
+        "password_reset_confirm",
+        "password_reset_confirm",
+        lambda rows, owner: [uidb64(owner), default_token_generator.make_token(owner)],
+        get=302,
+        post=302,
+        forged=reset_forgeries,
+        refused=(200,),  # Django's own view: the "link has expired" page (validlink False)
+    ),
+]
+
+
+def test_every_url_with_a_token_is_covered():
+    found = urls_with_a_string_argument()
+    assert "digest_unsubscribe" in found, "found no token URL: is the digest include there?"
+    covered = {case.name for case in TOKEN_CASES}
+    missing = set(found) - covered - set(NOT_TOKENS)
+    assert not missing, f"add these token URLs to TOKEN_CASES in {__name__}: {sorted(missing)}"
+    stale = (covered | set(NOT_TOKENS)) - set(found)
+    assert not stale, f"TOKEN_CASES or NOT_TOKENS name URLs that are gone: {sorted(stale)}"
+    assert {c.label.partition(":")[2] for c in TOKEN_CASES if c.name == "digest_follow_up"} == (
+        set(tokens.FOLLOW_UP_ACTIONS)
+    )
+
+
+SESSIONS = ["logged-in", "logged-out"]
+FLAVOURS = ["plain", "htmx"]
+
+
+def changed(before, after):
+    """(table, pk) of every row that differs, appeared or went between two snapshots."""
+
+    def by_pk(rows, table):
+        return {row["nonce" if table == "DigestLinkUse" else "id"]: row for row in rows}
+
+    found = set()
+    for table in before:
+        old, new = by_pk(before[table], table), by_pk(after[table], table)
+        found |= {(table, pk) for pk in old.keys() | new.keys() if old.get(pk) != new.get(pk)}
+    return found
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize("session", SESSIONS)
+@pytest.mark.parametrize("case", TOKEN_CASES, ids=str)
+def test_another_users_token_acts_only_on_what_it_grants(
+    client, user, other_user, mine, theirs, htmx_headers, case, session, flavour
+):
+    """Their valid token from my session (or none): their row as the token says, nothing
+    of mine changed or shown."""
+    if session == "logged-in":
+        client.force_login(user)
+    headers = htmx_headers if flavour == "htmx" else {}
+    url = case.url(case.args(theirs, other_user))
+    before = every_row()
+
+    response = client.get(url, headers=headers)
+    assert response.status_code == case.get
+    assert_not_shown(response, MY_NAMES + [user.email])
+    assert changed(before, every_row()) == set(), "a GET changed something"
+
+    response = client.post(url, {"password1": "x", "password2": "x"}, headers=headers)
+    assert response.status_code == case.post
+    assert_not_shown(response, MY_NAMES + [user.email])
+    after = every_row()
+    assert rows_of(after, user) == rows_of(before, user)
+    granted = case.grants(theirs, other_user)
+    assert changed(rows_of(before, other_user), rows_of(after, other_user)) - granted == {
+        ("DigestLinkUse", row["nonce"]) for row in rows_of(after, other_user)["DigestLinkUse"]
+    }
+    if session == "logged-in":  # still me, not them
+        assert client.get(reverse("settings")).context["user"] == user
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+@pytest.mark.parametrize("session", SESSIONS)
+@pytest.mark.parametrize("case", TOKEN_CASES, ids=str)
+def test_a_forged_token_is_refused_and_changes_nothing(
+    client, user, other_user, mine, theirs, htmx_headers, case, session, flavour
+):
+    if session == "logged-in":
+        client.force_login(user)
+    headers = htmx_headers if flavour == "htmx" else {}
+    forgeries = case.forged(theirs, other_user, user, mine)
+    before = every_row()
+    for args in forgeries:
+        url = case.url(args)
+        for method in (client.get, client.post):
+            response = method(url, headers=headers)
+            assert response.status_code in case.refused, f"{method.__name__} {url}"
+            if response.status_code == 200:  # the password reset's "expired" page
+                assert response.context["validlink"] is False
+            assert_not_shown(response, MY_NAMES + THEIR_NAMES)
+    assert every_row() == before

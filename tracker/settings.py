@@ -5,6 +5,7 @@ on the local filesystem and e-mail printed to the console, so a laptop needs not
 installed but Python. `tracker.settings_production` hardens this for a real deployment.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -16,6 +17,9 @@ environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env("SECRET_KEY", default="callback-insecure-development-key-change-me")
+# Fernet keys of the notes and summaries encrypted at rest, newest first (docs/encryption.md).
+# Empty: one key derived from SECRET_KEY (recruiters/encryption.py); production requires them.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://localhost:8000").rstrip("/")
@@ -30,22 +34,54 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "recruiters",
+    "recruiters.accounts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, which answers static files first: those keep their own caching.
+    "csp.middleware.CSPMiddleware",
+    "recruiters.security_headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "recruiters.accounts.middleware.SecondStepMiddleware",
+    "recruiters.accounts.middleware.SessionActivityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "recruiters.middleware.UserTimeZoneMiddleware",
+    # Last, as django-axes asks: it turns a locked-out attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# A strict policy: no inline scripts or styles anywhere, and htmx runs without eval
+# (templates/base.html configures it). The digest e-mail's preview frame has its own
+# (recruiters/digests/views.py). SecurityMiddleware already sends nosniff and
+# Referrer-Policy: same-origin; recruiters/security_headers.py adds the rest.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 ROOT_URLCONF = "tracker.urls"
 WSGI_APPLICATION = "tracker.wsgi.application"
@@ -82,10 +118,47 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Checks nothing: on every new password, its hook ends digest links and the calendar feed
+    # address (recruiters/lifecycle.py); Django itself ends the other sessions.
+    {"NAME": "recruiters.lifecycle.RevokeOnPasswordChange"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "landing"
+
+# Sign-in (recruiters/accounts/). Argon2 hashes new passwords; the others still verify
+# older hashes, which are re-hashed with Argon2 at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+# django-axes' backend first: a locked-out attempt stops there, before any hashing.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failures count per address *and* client IP, so a stranger cannot lock an owner out from
+# everywhere by typing wrong passwords for their address.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+# Attempts during a lockout do not push it back, so the retry time the page gives is true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "recruiters.accounts.throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "recruiters.accounts.throttle.client_ip"
+AXES_USERNAME_CALLABLE = "recruiters.accounts.throttle.username"
+# Behind N reverse proxies that each append to X-Forwarded-For, the client is the N-th
+# address from its right; with 0 (no proxy) it is the connection's own address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_DISABLE_ACCESS_LOG = True  # no history of who logged in from where is kept
+OTP_TOTP_ISSUER = "Callback"
+# Unticked "Keep me signed in": the session ends with the browser, or after this long idle.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_HOURS", default=12) * 60 * 60
+SESSION_REMEMBER_DAYS = env.int("SESSION_REMEMBER_DAYS", default=30)
+ADMIN_URL = env("ADMIN_URL", default="manage/").strip("/") + "/"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

@@ -4,11 +4,20 @@
 nothing when SECRET_KEY is a long random value and ALLOWED_HOSTS names the site.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from tracker.settings import *  # noqa: F403
 from tracker.settings import env
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
+# Never the key derived from SECRET_KEY here: changing that secret would lose the notes.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured(
+        "Set FIELD_ENCRYPTION_KEYS: the Fernet keys of the encrypted notes, newest first "
+        "(docs/encryption.md says how to make one, and to keep it apart from the backups)."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

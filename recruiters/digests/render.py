@@ -178,15 +178,15 @@ def subject_parts(counts):
     return parts
 
 
-def _item(kind, obj):
+def _item(kind, obj, profile):
     if kind == "follow_up":
         return Item(
             kind,
             obj,
             obj.title,
             tokens.absolute(reverse("follow_up_edit", args=[obj.pk])),
-            done_url=tokens.follow_up_url(obj, "done"),
-            snooze_url=tokens.follow_up_url(obj, "snooze"),
+            done_url=tokens.follow_up_url(obj, "done", profile),
+            snooze_url=tokens.follow_up_url(obj, "snooze", profile),
         )
     if kind == "role":
         title = f"{obj.recruiter} submitted you to {obj.employer}"
@@ -216,7 +216,7 @@ def compose(profile, now=None, *, test=False):
     sections = []
     for name, title, explanation, kind in sections_in_order(profile):
         objects = getattr(board, name)
-        shown = [_item(kind, obj) for obj in objects[: dashboard.SECTION_LIMIT]]
+        shown = [_item(kind, obj, profile) for obj in objects[: dashboard.SECTION_LIMIT]]
         sections.append(Section(name, title, explanation, kind, shown, total=objects.total))
     context = {
         "profile": profile,

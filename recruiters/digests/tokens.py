@@ -4,7 +4,17 @@ Each link works without logging in, so the token in it is the whole authorisatio
 is signed with SECRET_KEY (django.core.signing), timestamped and checked for age; it names
 the user, the object and the action it was made for; and each action signs with its own
 salt, so a "done" token is not a valid "snooze" or "unsubscribe" token, even re-labelled.
+
+A token also carries the account's security epoch (Profile.security_epoch): a password
+change or "sign out everywhere" raises it, and every link made before then dies
+(recruiters.lifecycle). A "done" or "snooze" token acts once and only on the follow-up as
+the e-mail showed it: it carries a nonce, recorded when the link is used (DigestLinkUse),
+and the follow-up's version (its last change); the views refuse a used nonce and a
+follow-up that changed since.
 """
+
+import secrets
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -29,11 +39,25 @@ def _max_age(action):
     return conf.unsubscribe_max_age() if action == UNSUBSCRIBE else conf.link_max_age()
 
 
-def make(action, *, user_id, follow_up_id=None):
-    payload = {"a": action, "u": user_id}
-    if follow_up_id is not None:
-        payload["f"] = follow_up_id
+def make(action, *, user_id, epoch, follow_up=None):
+    payload = {"a": action, "u": user_id, "e": epoch}
+    if follow_up is not None:
+        payload.update(f=follow_up.pk, v=version(follow_up), n=secrets.token_urlsafe(12))
     return signing.dumps(payload, salt=_SALT.format(action))
+
+
+_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def version(follow_up):
+    """The follow-up's last change, in whole microseconds: any change gives a new version."""
+    return (follow_up.updated_at - _UNIX_EPOCH) // timedelta(microseconds=1)
+
+
+def epoch(payload):
+    """The security epoch a link was made under. Unsubscribe links made before links were
+    signed with one count as epoch 0: they die at the account's first revocation."""
+    return payload.get("e", 0)
 
 
 def read(action, token):
@@ -46,7 +70,7 @@ def read(action, token):
         raise InvalidLink(action) from error
     if not isinstance(payload, dict) or payload.get("a") != action or "u" not in payload:
         raise InvalidLink(action)
-    if action in FOLLOW_UP_ACTIONS and "f" not in payload:
+    if action in FOLLOW_UP_ACTIONS and not {"f", "v", "n"} <= payload.keys():
         raise InvalidLink(action)
     return payload
 
@@ -55,10 +79,12 @@ def absolute(path):
     return settings.SITE_URL + path
 
 
-def follow_up_url(follow_up, action):
-    token = make(action, user_id=follow_up.owner_id, follow_up_id=follow_up.pk)
+def follow_up_url(follow_up, action, profile):
+    """The link for `action` on `follow_up` of `profile`'s user, as it is now."""
+    token = make(action, user_id=profile.user_id, epoch=profile.security_epoch, follow_up=follow_up)
     return absolute(reverse("digest_follow_up", args=[action, token]))
 
 
 def unsubscribe_url(user):
-    return absolute(reverse("digest_unsubscribe", args=[make(UNSUBSCRIBE, user_id=user.pk)]))
+    token = make(UNSUBSCRIBE, user_id=user.pk, epoch=user.profile.security_epoch)
+    return absolute(reverse("digest_unsubscribe", args=[token]))

@@ -176,8 +176,9 @@ ADDED_IN_VERSION_2 = {
 # Bookkeeping of when the follow-ups were last made current is not data: a restored account
 # starts out due for a sync.
 SYNC_BOOKKEEPING = {"follow_ups_synced_at", "follow_ups_stale", "follow_ups_change_at"}
+# The security epoch belongs to the account's links and sessions (recruiters.lifecycle).
 NOT_EXPORTED = {
-    Profile: {"id", "user", *SYNC_BOOKKEEPING},
+    Profile: {"id", "user", "security_epoch", *SYNC_BOOKKEEPING},
     **{section.model: {"id", "owner"} for section in SECTIONS},
 }
 

@@ -1,9 +1,10 @@
 """Restoring a JSON export (recruiters.exports.account_json) into an empty account.
 
 All or nothing, in three steps: the file is read (at most `MAX_BYTES`, UTF-8 JSON), then
-checked whole (format and version, every key, every value's type, the model's own
-validation, relations that point to rows the file does not hold, duplicates the database
-would refuse), and only then written, in one transaction that first makes sure the account
+checked whole (format and version, every key, every value's type, dates within the range
+and text without the characters of recruiters.bounds, the model's own validation,
+relations that point to rows the file does not hold, duplicates the database would
+refuse), and only then written, in one transaction that first makes sure the account
 is still empty. Rows get new ids; relations are carried over through the map from old to
 new ids. The timestamps (`created_at`, `updated_at`) are restored as they were. The
 profile's `current_employer` is a firm of the file too, mapped the same way. A file of
@@ -30,7 +31,7 @@ from django.db import (
     transaction,
 )
 
-from recruiters import state
+from recruiters import bounds, state
 from recruiters.exports.account_json import (
     ADDED_IN_VERSION_2,
     FORMAT,
@@ -166,6 +167,8 @@ def from_json(model_field, value):
         if model_field.null:
             return None
         raise _Bad("must not be null")
+    if isinstance(value, str) and (problem := bounds.unstorable(value)):
+        raise _Bad(f"has {problem}, which cannot be stored")
     if isinstance(model_field, models.ForeignKey):
         if not _is_int(value):
             raise _Bad(f"must be the id (a whole number) of a row, or null; not {_kind(value)}")
@@ -187,19 +190,27 @@ def from_json(model_field, value):
             raise _Bad(f"“{value}” is not an ISO 8601 date and time") from None
         if moment.utcoffset() is None:
             raise _Bad(f"“{value}” has no time zone offset (expected e.g. +00:00)")
-        return moment
+        return in_range(moment, value)
     if isinstance(model_field, models.DateField):
         if not isinstance(value, str):
             raise _Bad(f"must be a date as text (YYYY-MM-DD), not {_kind(value)}")
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             raise _Bad(f"“{value}” is not a date (YYYY-MM-DD)") from None
+        return in_range(day, value)
     if isinstance(model_field, models.CharField | models.TextField):
         if not isinstance(value, str):
             raise _Bad(f"must be text, not {_kind(value)}")
         return value
     raise NotImplementedError(f"No JSON conversion for {model_field!r}")  # pragma: no cover
+
+
+def in_range(value, written):
+    """`value` if it is a date Callback can compute with (recruiters.bounds), else _Bad."""
+    if not bounds.in_range(value):
+        raise _Bad(f"“{written}” is not {bounds.range_of(value)}")
+    return value
 
 
 class Checker:
@@ -232,7 +243,8 @@ class Checker:
         if missing:
             self.add(where, f"missing key{'s' if len(missing) > 1 else ''} {', '.join(missing)}")
         if unknown:
-            self.add(where, f"unknown key{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}")
+            names = ", ".join(bounds.shown(name) for name in unknown)
+            self.add(where, f"unknown key{'s' if len(unknown) > 1 else ''} {names}")
         if missing or unknown:
             return None
         values, ok = {}, True
@@ -272,7 +284,7 @@ def check(data):
     checker = Checker()
     unknown = sorted(set(data) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
     if unknown:
-        checker.add("the file", f"unknown keys {', '.join(unknown)}")
+        checker.add("the file", f"unknown keys {', '.join(bounds.shown(key) for key in unknown)}")
 
     optional = ADDED_IN_VERSION_2 if version == 1 else {}
     plan = Plan(profile=check_profile(checker, data["profile"], optional.get("profile", ())))

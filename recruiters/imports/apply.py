@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from recruiters import state
+from recruiters.encryption import EncryptedTextField
 from recruiters.imports.files import BadFile
 from recruiters.imports.plan import (
     FIRM_KIND,
@@ -175,7 +176,7 @@ def apply_contacts(owner, rows, progress):
 
 
 # Field types whose database value is the Python value itself when that is a str, int, bool
-# or None: no per-value conversion needed to COPY it.
+# or None: no per-value conversion needed to COPY it (an encrypted text field's is a token).
 PLAIN_TYPES = {
     "CharField",
     "TextField",
@@ -205,7 +206,10 @@ def insert(model, instances):
         getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
         for field in fields
     ]
-    plain = [field.get_internal_type() in PLAIN_TYPES for field in fields]
+    plain = [
+        field.get_internal_type() in PLAIN_TYPES and not isinstance(field, EncryptedTextField)
+        for field in fields
+    ]
     columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     with (

@@ -58,10 +58,14 @@ def guess_mapping(header):
     return mapping
 
 
-def check_mapping(mapping, width):
-    """The mapping as a list of fields, one per column; BadFile if it cannot give names."""
+def known_fields(mapping, width):
+    """The mapping as a list of fields, one per column: "" for any other value posted."""
     mapping = [(field if field in FIELD_NAMES else "") for field in mapping][:width]
-    mapping += [""] * (width - len(mapping))
+    return mapping + [""] * (width - len(mapping))
+
+
+def check_mapping(mapping):
+    """BadFile if the mapping (of known_fields) chooses a field twice or gives no names."""
     chosen = [field for field in mapping if field]
     twice = sorted({field for field in chosen if chosen.count(field) > 1})
     if twice:
@@ -69,7 +73,6 @@ def check_mapping(mapping, width):
         raise BadFile(f"Choose one column only for: {labels}.")
     if not ({"name", "first_name", "last_name"} & set(chosen)):
         raise BadFile("Choose the column that holds the name (or the first and last names).")
-    return mapping
 
 
 def contacts(records, mapping):

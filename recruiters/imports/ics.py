@@ -36,6 +36,7 @@ from icalendar.error import GloballyUniqueTZIDGuessed
 from icalendar.prop import vBroken
 from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
 
+from recruiters import bounds
 from recruiters.imports import outline
 from recruiters.imports.files import BadFile
 from recruiters.imports.records import Interview, clean_email, squash
@@ -111,7 +112,12 @@ def event_of(line, lines, calendar, event, zones, default_zone):
     if not start:
         raise BadFile("This event has no start time (DTSTART).", line=line)
     notes = []
-    starts_at = moment(start[0], zones, default_zone, notes, lines.get("DTSTART", line))
+    start_line = lines.get("DTSTART", line)
+    starts_at = moment(start[0], zones, default_zone, notes, start_line)
+    if not bounds.in_range(starts_at):
+        raise BadFile(
+            f"The start “{starts_at.isoformat()}” is not {bounds.MOMENTS}.", line=start_line
+        )
     organizer = values(event, "ORGANIZER")
     return Interview(
         line=line,

@@ -16,6 +16,7 @@ import html
 import re
 from datetime import UTC, datetime
 
+from recruiters import bounds
 from recruiters.imports.files import BadFile, cell, find_header
 from recruiters.imports.records import (
     Contact,
@@ -131,6 +132,8 @@ def parse_messages(text):
                 f"The date “{raw_date}” is not one LinkedIn writes (like 2026-08-01 02:00:00 UTC).",
                 line=line,
             )
+        if not bounds.in_range(sent_at):
+            raise BadFile(f"The date “{raw_date}” is not {bounds.MOMENTS}.", line=line)
         recipient_urls = split_urls(cell(cells, index["recipient profile urls"]))
         recipient_names = split_names(cell(cells, index["to"]))
         sender = Person(

@@ -21,6 +21,7 @@ import hashlib
 from collections import Counter, defaultdict
 from datetime import datetime
 
+from recruiters.bounds import unstorable
 from recruiters.imports.files import BadFile
 from recruiters.imports.records import (
     NAME_MAX,
@@ -33,7 +34,6 @@ from recruiters.imports.records import (
     normalise_linkedin_url,
     squash,
     truncate,
-    unstorable,
 )
 from recruiters.models import Firm, Interaction, Recruiter, Role
 

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 
+from recruiters import bounds
+
 NAME_MAX = 200
 PHONE_MAX = 40
 URL_MAX = 200
@@ -70,18 +72,6 @@ class Interview:
     attendees: list = field(default_factory=list)  # [(email, name)]
     cancelled: bool = False
     warnings: list = field(default_factory=list)
-
-
-def unstorable(value):
-    """What in `value` no database column can hold (a NUL, a lone surrogate), else ""."""
-    if "\x00" in value:
-        return "a NUL character (U+0000)"
-    if not value.isascii() and (match := LONE_SURROGATE.search(value)):
-        return f"a lone surrogate (U+{ord(match[0]):04X})"
-    return ""
-
-
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def squash(value):
@@ -187,7 +177,7 @@ MONTHS = {
 
 def parse_day(value):
     """A date in one of the forms LinkedIn has used: "24 Nov 2026", "13-Feb-26",
-    "2026-02-13", "Nov 24, 2026". None if it is none of these."""
+    "2026-02-13", "Nov 24, 2026". None if it is none of these, or out of range (bounds)."""
     value = squash(value).replace(",", " ")
     if not value:
         return None
@@ -204,6 +194,7 @@ def parse_day(value):
     if year < 100:
         year += 2000
     try:
-        return date(year, month, day)
+        found = date(year, month, day)
     except ValueError:
         return None
+    return found if bounds.in_range(found) else None

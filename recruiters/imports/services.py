@@ -106,10 +106,11 @@ def build_plan(owner, kind, text, *, me=""):
 
 def plan_columns(owner, header, records, mapping):
     """The plan of a generic CSV read through `mapping`; without rows until a name column
-    is chosen."""
+    is chosen. Only the fields' names are kept of what was posted."""
+    mapping = generic.known_fields(mapping, len(header))
     columns = {"header": header, "mapping": mapping, "records": records}
     try:
-        mapping = generic.check_mapping(mapping, len(header))
+        generic.check_mapping(mapping)
     except BadFile as problem:
         return {
             "type": "contacts",
@@ -118,7 +119,6 @@ def plan_columns(owner, header, records, mapping):
             "columns": columns,
             "problem": str(problem),
         }
-    columns["mapping"] = mapping
     contacts = generic.contacts(records, mapping)
     return {**plan.plan_contacts(owner, contacts, source="CSV"), "columns": columns}
 

@@ -33,9 +33,10 @@ from vobject.base import ParseError, getLogicalLines, parseLine
 from vobject.icalendar import stringToTextValues
 from vobject.vcard import splitFields
 
+from recruiters.bounds import unstorable
 from recruiters.imports import outline
 from recruiters.imports.files import BadFile, decode_8bit
-from recruiters.imports.records import Contact, is_linkedin, join_name, unstorable
+from recruiters.imports.records import Contact, is_linkedin, join_name
 
 # The character sets a CHARSET may name, by the name Python's codec registry gives each
 # (codecs.lookup("windows-1252").name is "cp1252", "latin1" is "iso8859-1"). Left out on

@@ -119,7 +119,12 @@ def ticked_numbers(post):
     """The row numbers ticked: "rows" (a comma-separated list that the page's script sends,
     however many rows there are), else one "row" field per checkbox."""
     raw = post["rows"].split(",") if "rows" in post else post.getlist("row")
-    return {int(value) for value in (v.strip() for v in raw) if value.isdigit() and len(value) < 9}
+    return {int(value) for value in (v.strip() for v in raw) if is_row_number(value)}
+
+
+def is_row_number(value):
+    """ASCII digits only: "²".isdigit() is true, yet int() fails on it (and reads "١" as 1)."""
+    return value.isascii() and value.isdigit() and len(value) < 9
 
 
 @require_POST

@@ -35,14 +35,24 @@ def quick_log(page):
     return page.locator("#quick-log")
 
 
-def test_sign_up_add_a_recruiter_and_log_an_interaction(page, live_server, screenshot):
+def test_sign_up_add_a_recruiter_and_log_an_interaction(
+    page, live_server, screenshot, mailoutbox, settings
+):
+    settings.SITE_URL = live_server.url  # the e-mailed link points at this server
     page.goto(live_server.url)
     page.get_by_role("link", name="Sign up", exact=True).click()
     expect(page.get_by_role("heading", name="Create your Callback account")).to_be_visible()
     page.get_by_label("Email").fill("dana.fan@example.com")
+    page.get_by_role("button", name="Send the link").click()
+    expect(page.get_by_role("heading", name="Check your e-mail")).to_be_visible()
+
+    (mail,) = mailoutbox
+    assert mail.to == ["dana.fan@example.com"]
+    page.goto(re.search(rf"{re.escape(live_server.url)}/\S+", mail.body).group())
+    expect(page.get_by_role("heading", name="Choose your password")).to_be_visible()
     field(page, "Password").fill("correct-horse-battery-staple")
     page.get_by_label("Password confirmation").fill("correct-horse-battery-staple")
-    page.get_by_role("button", name="Sign up").click()
+    page.get_by_role("button", name="Create my account").click()
 
     page.wait_for_url(re.compile(r"/recruiters/new/$"))
     expect(page.get_by_role("heading", name="New recruiter")).to_be_visible()
@@ -52,10 +62,12 @@ def test_sign_up_add_a_recruiter_and_log_an_interaction(page, live_server, scree
     page.get_by_label("Kind").select_option(label="In-house")
     page.get_by_role("button", name="Save").click()
 
+    # The redirect to the new recruiter's page comes once the row is committed.
+    page.wait_for_url(re.compile(r"/recruiters/\d+/$"))
     recruiter = Recruiter.objects.get(name="Dana Reyes")
+    assert page.url.endswith(f"/recruiters/{recruiter.pk}/")
     assert recruiter.owner.email == "dana.fan@example.com"
     assert recruiter.kind == Recruiter.Kind.IN_HOUSE
-    page.wait_for_url(re.compile(rf"/recruiters/{recruiter.pk}/$"))
     page.goto(f"{live_server.url}/recruiters/{recruiter.pk}/")
     expect(page.get_by_role("heading", name="Dana Reyes", level=1)).to_be_visible()
     expect(timeline_entries(page)).to_have_count(0)

@@ -35,8 +35,10 @@ def test_smtp_down_then_back_the_digest_arrives_once(worker, smtp, sweep_at):
     smtp.wait_for(1, timeout=40)
     worker.drain(timeout=40)
     assert len(smtp.messages()) == 1
-    digest.refresh_from_db()
-    assert digest.state == "sent" and digest.attempts >= 3 and digest.last_error == ""
+    digest = wait_until(
+        lambda: Digest.objects.filter(pk=digest.pk, state="sent").first(), message="digest sent"
+    )
+    assert digest.attempts >= 3 and digest.last_error == ""
     assert "Retry in" in worker.log("main")
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from recruiters.models import Digest
+from tests.digests.conftest import wait_until
 from tests.digests.seed import digest_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,10 +44,13 @@ def test_tokyo_and_los_angeles_each_at_their_own_eight_oclock(worker, smtp, swee
     worker.drain()
     assert len(smtp.messages(to=TOKYO)) == 1
     assert len(smtp.messages(to=LOS_ANGELES)) == 1
-    assert set(Digest.objects.values_list("user__email", "period", "state")) == {
-        (TOKYO, "2026-03-13", "sent"),
-        (LOS_ANGELES, "2026-03-13", "sent"),
-    }
+    wait_until(
+        lambda: (
+            set(Digest.objects.values_list("user__email", "period", "state"))
+            == {(TOKYO, "2026-03-13", "sent"), (LOS_ANGELES, "2026-03-13", "sent")}
+        ),
+        message="both digests marked sent",
+    )
 
 
 def test_the_next_day_brings_the_next_daily_digest(worker, smtp, sweep_at):

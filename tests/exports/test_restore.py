@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from recruiters import services
 from recruiters.demo import load_demo
-from recruiters.exports import restore
+from recruiters.exports import calendar_feed, restore
 from recruiters.exports.account_json import ADDED_IN_VERSION_2, export_account
 from recruiters.models import Firm, FollowUp, Interaction, Profile, Recruiter
 from tests.exports.conftest import (
@@ -396,6 +396,49 @@ CASES = {
         lambda profile: profile.clear(),
         "profile: missing keys time_zone",
     ),
+    # The ends of the calendar (recruiters.bounds): a time is compared in UTC.
+    "created-before-the-calendar": (
+        "firms",
+        lambda row: row.update(created_at="0001-01-01T00:00+14:00"),
+        "firms row 1 (id {id}): created_at “0001-01-01T00:00+14:00” is not between "
+        "1 Jan 1900 and 31 Dec 2200 (UTC)",
+    ),
+    "occurred-after-the-calendar": (
+        "interactions",
+        lambda row: row.update(occurred_at="9999-12-31T23:59-12:00"),
+        "occurred_at “9999-12-31T23:59-12:00” is not between 1 Jan 1900 and 31 Dec 2200 (UTC)",
+    ),
+    "due-just-after-the-calendar": (
+        "follow_ups",
+        lambda row: row.update(due_at="2200-12-31T13:00-12:00"),
+        "due_at “2200-12-31T13:00-12:00” is not between 1 Jan 1900 and 31 Dec 2200 (UTC)",
+    ),
+    "submitted-after-the-calendar": (
+        "roles",
+        lambda row: row.update(submitted_on="9999-12-31"),
+        "submitted_on “9999-12-31” is not between 1 Jan 1900 and 31 Dec 2200",
+    ),
+    # Text no database column holds; a lone surrogate cannot even be written in a page.
+    "nul-in-text": (
+        "recruiters",
+        lambda row: row.update(notes="before\u0000after"),
+        "notes has a NUL character (U+0000), which cannot be stored",
+    ),
+    "lone-surrogate-in-text": (
+        "recruiters",
+        lambda row: row.update(notes="before\ud800after"),
+        "notes has a lone surrogate (U+D800), which cannot be stored",
+    ),
+    "lone-surrogate-in-a-time": (
+        "follow_ups",
+        lambda row: row.update(due_at="\udfff"),
+        "due_at has a lone surrogate (U+DFFF), which cannot be stored",
+    ),
+    "lone-surrogate-in-a-key": (
+        "firms",
+        lambda row: row.update({"colour\ud800": "red"}),
+        "firms row 1 (id {id}): unknown key colour\ufffd",
+    ),
 }
 
 
@@ -410,6 +453,39 @@ def test_a_bad_row_is_refused_with_where_and_what(fresh_client, exported, case):
     row_id = first_id(exported, section) if section != "profile" else None
     assert message.format(id=row_id) in text
     assert snapshot() == before
+
+
+def at_the_ends_of_the_calendar(exported):
+    """A copy of `exported` whose every date and time is the first or the last accepted."""
+    data = json.loads(json.dumps(exported))
+    ends = [
+        ("1900-01-01T00:00:00+00:00", "1900-01-01"),
+        ("2200-12-31T23:59:59+00:00", "2200-12-31"),
+    ]
+    for section in ("firms", "recruiters", "roles", "interactions", "follow_ups"):
+        for number, row in enumerate(data[section]):
+            moment, day = ends[number % 2]
+            for key, value in row.items():
+                if isinstance(value, str) and len(value) > 19 and value[10:11] == "T":
+                    row[key] = moment
+                elif key == "submitted_on" and value:
+                    row[key] = day
+    return data
+
+
+def test_an_account_at_the_ends_of_the_calendar_works_everywhere(
+    fresh_client, fresh_user, exported
+):
+    assert upload(fresh_client, at_the_ends_of_the_calendar(exported)).status_code == 302
+
+    for name in ("home", "recruiter_list", "firm_list", "follow_up_list", "role_board"):
+        assert fresh_client.get(reverse(name)).status_code == 200, name
+    for name in ("digest_preview", "export_json", "who_knows"):
+        assert fresh_client.get(reverse(name)).status_code == 200, name
+    for recruiter in Recruiter.objects.owned_by(fresh_user):
+        assert fresh_client.get(recruiter.get_absolute_url()).status_code == 200
+    feed = reverse("export_calendar_feed", args=[calendar_feed.feed_for(fresh_user).token])
+    assert Client().get(feed).status_code == 200
 
 
 @pytest.mark.parametrize(

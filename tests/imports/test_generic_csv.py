@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from recruiters.imports import generic
 from recruiters.models import Recruiter
-from tests.imports.conftest import confirm, post_upload, preview_job
+from tests.imports.conftest import confirm, counts, post_upload, preview_job, upload_error
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +99,28 @@ def test_first_and_last_name_columns(client_in, user):
     job = preview_job(post_upload(client_in, "csv", "people.csv", content))
     assert job.plan["columns"]["mapping"] == ["last_name", "first_name", "company"]
     assert job.plan["rows"][0]["name"] == "Dana Reyes"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"Na\x00me,Email\nDana,dana@example.com\n",
+        "Na\x00me,Email\nDana,dana@example.com\n".encode("utf-16"),
+    ],
+    ids=["utf-8", "utf-16"],
+)
+def test_a_nul_in_a_column_name_is_refused(client_in, user, content):
+    before = counts()
+    error = upload_error(post_upload(client_in, "csv", "recruiters.csv", content))
+    assert error == "This is not a CSV file (it contains binary data)."
+    assert counts() == before
+
+
+def test_a_chosen_column_with_a_nul_is_no_column(client_in, user):
+    job = preview_job(post_upload(client_in, "csv", "recruiters.csv", SHEET))
+    url = reverse("import_columns", args=[job.pk])
+    response = client_in.post(url, {"column-0": "name\x00", "column-1": "\x00"})
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.plan["columns"]["mapping"][:2] == ["", ""]
+    assert "Choose the column that holds the name" in job.plan["problem"]

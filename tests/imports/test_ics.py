@@ -331,3 +331,20 @@ def test_what_icalendar_fails_on_is_a_bad_file(client_in, dana, content):
     error = upload_error(post_upload(client_in, "ics", "invite.ics", content))
     assert error == "This calendar cannot be read."
     assert counts() == before
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "DTSTART;TZID=Etc/GMT+12:99991231T235900",  # year 10000 in UTC
+        "DTSTART;TZID=Etc/GMT-14:00010101T000000",  # a BC date in UTC
+        "DTSTART:22010101T000000Z",
+        "DTSTART;VALUE=DATE:18991231",
+    ],
+)
+def test_a_start_outside_the_calendar_is_refused(client_in, dana, start):
+    before = counts()
+    error = upload_error(post_upload(client_in, "ics", "invite.ics", invitation(start=start)))
+    assert error.startswith("Line 14: The start “")
+    assert error.endswith("is not between 1 Jan 1900 and 31 Dec 2200 (UTC).")
+    assert counts() == before

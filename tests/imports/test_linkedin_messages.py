@@ -351,3 +351,11 @@ def test_message_text_decodes_every_character_reference_once():
         "<p>It&rsquo;s a match&#8217;s &#x2014; see &amp;lt;b&amp;gt;</p><br>Caf&eacute;&nbsp;?"
     )
     assert message_text(content, "") == "It’s a match’s — see &lt;b&gt;\nCafé ?"
+
+
+@pytest.mark.parametrize("day", ["9999-12-31 23:59:59 UTC", "0001-01-01 00:00:00 UTC"])
+def test_a_message_dated_outside_the_calendar_is_refused(client_in, recruiters, day):
+    before = counts()
+    error = upload_error(upload(client_in, MESSAGES.replace("2026-08-02 10:00:00 UTC", day)))
+    assert error == (f"Line 4: The date “{day}” is not between 1 Jan 1900 and 31 Dec 2200 (UTC).")
+    assert counts() == before

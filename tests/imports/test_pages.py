@@ -248,3 +248,15 @@ def test_a_job_is_only_ever_listed_for_its_owner(client_in, their_job):
     make_user()
     content = client_in.get(reverse("import_start")).content.decode()
     assert "theirs.csv" not in content
+
+
+@pytest.mark.parametrize("rows", ["²", "0,²", "١", "-1", "1e3", "٣,0"])
+def test_ticked_numbers_that_are_not_ascii_digits_are_ignored(client_in, user, rows):
+    """ "²".isdigit() is true but int("²") fails: such a number ticks nothing."""
+    job = preview_job(post_upload(client_in, "linkedin_connections", "c.csv", connections(2)))
+    response = client_in.post(reverse("import_confirm", args=[job.pk]), {"rows": rows})
+    assert response.status_code == 302
+    ticked = "0" in rows.split(",")
+    assert Recruiter.objects.count() == (1 if ticked else 0)
+    if not ticked:
+        assert response.url == reverse("import_preview", args=[job.pk])
