@@ -246,7 +246,14 @@ def with_health(profile, now, *figures):
         }
     if "silence_threshold" in names:
         chosen["silence_threshold"] = silence_threshold_days(profile)
-    return Recruiter.objects.owned_by(profile.user).select_related("firm").annotate(**chosen)
+    # Notes and summaries are encrypted at rest (recruiters.encryption) and no rule's rows
+    # show them: the rules defer them, so that a dashboard decrypts only what it shows.
+    return (
+        Recruiter.objects.owned_by(profile.user)
+        .select_related("firm")
+        .defer("notes", "firm__notes")
+        .annotate(**chosen)
+    )
 
 
 # Recruiter rules ---------------------------------------------------------------------------
@@ -549,6 +556,7 @@ def feedback_owed(profile, now):
         .filter(owed_by_weekday)
         .filter(~Exists(_feedback_after(now)))
         .select_related("recruiter", "role")
+        .defer("summary", "recruiter__notes", "role__notes")
         .order_by("occurred_at")
     )
 
@@ -601,6 +609,7 @@ def unanswered_pitches(profile, now):
         .filter(occurred_at__lte=cutoff)
         .filter(~Exists(_later(now, OUTBOUND)))
         .select_related("recruiter", "role")
+        .defer("summary", "recruiter__notes", "role__notes")
         .order_by("occurred_at")
     )
 
@@ -665,6 +674,7 @@ def double_submissions(profile, now):
         .filter(clash_count__gt=0)
         .annotate(authorised_clash_count=counted(clashes.filter(submission_authorised=True)))
         .select_related("employer", "recruiter")
+        .defer("notes", "employer__notes", "recruiter__notes")
         .order_by("employer__name", "submitted_on")
     )
 
@@ -695,6 +705,7 @@ def unauthorised_submissions(profile, now):
             submission_authorised=False,
         )
         .select_related("employer", "recruiter")
+        .defer("notes", "employer__notes", "recruiter__notes")
         .order_by("submitted_on", "pk")
     )
 
@@ -733,6 +744,7 @@ def _pending(profile):
         .filter(state__in=FollowUp.State.PENDING)
         .annotate(current_due_at=effective_due())
         .select_related("recruiter", "role")
+        .defer("recruiter__notes", "role__notes")
     )
 
 
@@ -844,6 +856,7 @@ def aware_of_search(profile, now):
     return (
         Recruiter.objects.owned_by(profile.user)
         .select_related("firm")
+        .defer("notes", "firm__notes")
         .annotate(aware_since=Least(*(Coalesce(m, Value(NEVER)) for m in moments)))
         .filter(aware_since__lt=NEVER)
         .order_by("aware_since", Lower("name"))
