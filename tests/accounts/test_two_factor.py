@@ -80,6 +80,9 @@ def test_with_it_the_password_alone_reaches_nothing(client, enabled):
         assert response["Location"] == f"{reverse('login_code')}?next={url}"
     code_page = client.get(reverse("login_code")).content.decode()
     assert "Enter your code" in code_page
+    # Nor does the page offer links into the app that would only lead back to it.
+    assert 'aria-label="Main"' not in code_page
+    assert reverse("settings") not in code_page
 
 
 def test_a_code_from_the_app_finishes_the_login(client, enabled):
