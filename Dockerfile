@@ -26,16 +26,17 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 
 # The application. Copied path by path so that .venv, .env, db.sqlite3 and .git never
 # reach the image.
-COPY manage.py ./
+COPY manage.py LICENSE ./
 COPY tracker ./tracker
 COPY recruiters ./recruiters
 COPY templates ./templates
 COPY static ./static
 
 # Static files are collected (hashed and compressed for WhiteNoise) at build time. The
-# production settings require SECRET_KEY: this step alone gets a throwaway value, which
-# is not kept in the image. Supply the real one at run time.
+# production settings require SECRET_KEY and FIELD_ENCRYPTION_KEYS: this step alone gets
+# throwaway values, which are not kept in the image. Supply the real ones at run time.
 RUN SECRET_KEY=collectstatic-build-only-not-a-secret \
+    FIELD_ENCRYPTION_KEYS=collectstatic-build-only-not-a-key \
     python manage.py collectstatic --noinput
 
 # Run as an unprivileged user. /app/var is the only writable directory (Celery beat's
