@@ -18,6 +18,7 @@ import argparse
 import cProfile
 import dataclasses
 import json
+import logging
 import os
 import pstats
 import random
@@ -266,6 +267,26 @@ def analyze():
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return time.perf_counter() - start
+
+
+def analyze_loaded(args, load_s, what="each"):
+    """ANALYZE what `args.users` accounts just loaded (in `load_s` seconds) and say how long
+    both took; returns the ANALYZE seconds."""
+    analyze_s = analyze()
+    print(
+        f"{connection.vendor}: {args.users} users of {args.recruiters} recruiters and "
+        f"{args.interactions} interactions {what}, made in {load_s:.1f} s; "
+        f"ANALYZE {analyze_s:.1f} s",
+        flush=True,
+    )
+    return analyze_s
+
+
+def quiet_logs(*names):
+    """Only errors from the app, Celery and `names`: a line per digest, task or request
+    would bury the figures."""
+    for name in ("recruiters", "celery", "kombu", *names):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def delete_user(user):

@@ -22,7 +22,6 @@ It prints digests per second (one process, sequential) and the figures per diges
 """
 
 import argparse
-import logging
 import random
 import statistics
 import sys
@@ -95,8 +94,7 @@ def parse_args(argv):
 def main(argv=None):
     args = parse_args(argv)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    for name in ("recruiters", "celery", "kombu"):  # a line per digest or task, else
-        logging.getLogger(name).setLevel(logging.ERROR)
+    kit.quiet_logs()
     vendor = connection.vendor
     now = timezone.now()
     results = {"bench": "digests", "vendor": vendor, "users": args.users}
@@ -111,13 +109,7 @@ def main(argv=None):
                 seed=args.seed,
             )
             load_s = time.perf_counter() - started
-            analyze_s = kit.analyze()
-            print(
-                f"{vendor}: {args.users} users of {args.recruiters} recruiters and "
-                f"{args.interactions} interactions each, made in {load_s:.1f} s; "
-                f"ANALYZE {analyze_s:.1f} s",
-                flush=True,
-            )
+            analyze_s = kit.analyze_loaded(args, load_s)
             db_cpu = kit.DatabaseCPU()
             for profile in profiles:  # untimed: the rule follow-ups, as the sweep made them
                 render.compose(profile, now)

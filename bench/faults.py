@@ -33,7 +33,6 @@ Beat does not run: the sweeps run in this process, at a clock of their own (task
 
 import argparse
 import http.client
-import logging
 import os
 import random
 import subprocess
@@ -465,8 +464,7 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
-    for name in ("mail.log", "axes", "recruiters", "celery", "kombu"):  # a line per request
-        logging.getLogger(name).setLevel(logging.ERROR)
+    load.kit.quiet_logs("mail.log", "axes")
     postgres_data_dir()  # refuse before making anything
     failed = 0
     with tempfile.TemporaryDirectory(prefix="callback-faults.") as tmp:

@@ -164,6 +164,24 @@ def main():
         users.filter(username__startswith="bench-imports-").delete()
 
 
+def preview_apply_preview_again(user, path, rows, preview_file):
+    """The usual import of `path` (`rows` rows) by `user`: its preview, the apply of the
+    rows the preview ticked, and a second preview that finds everything already there."""
+    the_plan, seconds = timed(lambda: preview_file(user, path))
+    line("read + parse + plan (preview)", rows, seconds)
+    ticked = sum(row["ticked"] for row in the_plan["rows"])
+    summary, seconds = timed(lambda: apply_plan(user, the_plan))
+    line(
+        "apply, recruiters ticked",
+        rows,
+        seconds,
+        f"  ({ticked} recruiters: {ticked / seconds:,.0f}/s, {summary['firms']} firms)",
+    )
+    again, seconds = timed(lambda: preview_file(user, path))
+    line("preview again (all already there)", rows, seconds, f"  ({again['counts']['create']} new)")
+    assert again["counts"]["create"] == again["counts"]["merge"] == 0
+
+
 def bench_vcards(users, cards):
     usual = users.create_user("bench-imports-3@example.com")
     with tempfile.TemporaryDirectory() as tmp:
@@ -178,24 +196,7 @@ def bench_vcards(users, cards):
         parsed, seconds = timed(lambda: vcard.parse(text))
         assert len(parsed) == cards, len(parsed)
         line("parse alone (vcard.parse)", cards, seconds)
-        the_plan, seconds = timed(lambda: preview_vcards(usual, path))
-        line("read + parse + plan (preview)", cards, seconds)
-        ticked = sum(row["ticked"] for row in the_plan["rows"])
-        summary, seconds = timed(lambda: apply_plan(usual, the_plan))
-        line(
-            "apply, recruiters ticked",
-            cards,
-            seconds,
-            f"  ({ticked} recruiters: {ticked / seconds:,.0f}/s, {summary['firms']} firms)",
-        )
-        again, seconds = timed(lambda: preview_vcards(usual, path))
-        line(
-            "preview again (all already there)",
-            cards,
-            seconds,
-            f"  ({again['counts']['create']} new)",
-        )
-        assert again["counts"]["create"] == again["counts"]["merge"] == 0
+        preview_apply_preview_again(usual, path, cards, preview_vcards)
 
 
 def bench_apply_everything(users, rows, runs, profile=None):
@@ -245,26 +246,7 @@ def bench_connections(users, rows):
             f"{rows:,}-row Connections.csv ({size:.1f} MB) on {connection.vendor} "
             f"({connection.settings_dict['HOST'] or connection.settings_dict['NAME']})"
         )
-
-        the_plan, seconds = timed(lambda: preview(usual, path))
-        line("read + parse + plan (preview)", rows, seconds)
-        ticked = sum(row["ticked"] for row in the_plan["rows"])
-        summary, seconds = timed(lambda: apply_plan(usual, the_plan))
-        line(
-            "apply, recruiters ticked",
-            rows,
-            seconds,
-            f"  ({ticked} recruiters: {ticked / seconds:,.0f}/s, {summary['firms']} firms)",
-        )
-
-        again, seconds = timed(lambda: preview(usual, path))
-        line(
-            "preview again (all already there)",
-            rows,
-            seconds,
-            f"  ({again['counts']['create']} new)",
-        )
-        assert again["counts"]["create"] == again["counts"]["merge"] == 0
+        preview_apply_preview_again(usual, path, rows, preview)
 
         every = preview(everything, path)
         summary, seconds = timed(lambda: apply_plan(everything, every, tick_everything=True))

@@ -328,13 +328,7 @@ def main(argv=None):
             ids = list(Recruiter.objects.owned_by(user).values_list("pk", flat=True))
             accounts.append((session_keys[-1], ids))
         load_s = time.perf_counter() - started
-        analyze_s = kit.analyze()
-        print(
-            f"{vendor}: {args.users} users of {args.recruiters} recruiters and "
-            f"{args.interactions} interactions each, made in {load_s:.1f} s; "
-            f"ANALYZE {analyze_s:.1f} s",
-            flush=True,
-        )
+        kit.analyze_loaded(args, load_s)
 
         port = free_port()
         server = start_gunicorn(port, args.workers, log_dir)

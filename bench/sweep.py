@@ -23,7 +23,6 @@ hour's share for all of them, or every follow-up marked stale, as after a write.
 """
 
 import argparse
-import logging
 import sys
 import time
 import warnings
@@ -104,8 +103,7 @@ def main(argv=None):
     by_share = hasattr(tasks, "sync_share")  # before the rewrite: a share of the users
     if args.sync_all and by_share:
         settings.REMINDER_SYNC_SECONDS = settings.SWEEP_INTERVAL_SECONDS
-    for name in ("recruiters", "celery", "kombu"):  # a line per digest or task, else
-        logging.getLogger(name).setLevel(logging.ERROR)
+    kit.quiet_logs()
     app.conf.task_always_eager = True  # .delay() runs the task here and now: no broker
     app.conf.task_eager_propagates = True
     vendor = connection.vendor
@@ -126,13 +124,7 @@ def main(argv=None):
                 hour = now.astimezone(profile.zone).hour
                 Profile.objects.filter(pk=profile.pk).update(digest_hour=hour)
             load_s = time.perf_counter() - started
-            analyze_s = kit.analyze()
-            print(
-                f"{vendor}: {args.users} users of {args.recruiters} recruiters and "
-                f"{args.interactions} interactions each, their digest due now, made in "
-                f"{load_s:.1f} s; ANALYZE {analyze_s:.1f} s",
-                flush=True,
-            )
+            analyze_s = kit.analyze_loaded(args, load_s, "each, their digest due now")
             if not args.cold:  # as the sweeps of the past hour have: every user synced once
                 started = time.perf_counter()
                 for profile in profiles:
