@@ -49,10 +49,6 @@ def first_rows(queryset, limit):
     return Rows(rows, rows[0].section_total if rows else 0)
 
 
-def shown(rows, limit):
-    return Rows(rows if limit is None else rows[:limit], len(rows))
-
-
 @dataclass
 class Dashboard:
     overdue: Rows
@@ -87,19 +83,16 @@ def build(profile, now=None, *, expanded=None):
 
     overdue = rules.overdue_follow_ups(profile, now)
     due_today = rules.due_today_follow_ups(profile, now)
-    # Rule-made follow-ups get their own sections, so they are listed once.
-    by_rule = list(overdue.exclude(rule="")) + list(due_today.exclude(rule=""))
+    # Rule-made follow-ups get their own sections (overdue ones first), so they are listed once.
+    by_rule = rules.due_by_end_of_today_follow_ups(profile, now).exclude(rule="")
+    feedback = FollowUp.Rule.FEEDBACK_OWED
     silent = rules.silent_recruiters(profile, now)
     check_ins = rules.check_in_due(profile, now)
     sections = {
         "overdue": first_rows(overdue.filter(rule=""), limit("overdue")),
         "due_today": first_rows(due_today.filter(rule=""), limit("due_today")),
-        "feedback_owed": shown(
-            [f for f in by_rule if f.rule == FollowUp.Rule.FEEDBACK_OWED], limit("feedback_owed")
-        ),
-        "you_owe": shown(
-            [f for f in by_rule if f.rule != FollowUp.Rule.FEEDBACK_OWED], limit("you_owe")
-        ),
+        "feedback_owed": first_rows(by_rule.filter(rule=feedback), limit("feedback_owed")),
+        "you_owe": first_rows(by_rule.exclude(rule=feedback), limit("you_owe")),
         "silent": first_rows(silent, limit("silent")),
         # A silent recruiter is awaiting a reply too: list it once, as silent.
         "awaiting_reply": first_rows(

@@ -755,14 +755,29 @@ def overdue_follow_ups(profile, now):
     return _pending(profile).filter(current_due_at__lt=now).order_by("current_due_at")
 
 
+def _end_of_local_day(profile, now):
+    tomorrow = now.astimezone(profile.zone).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time(0), tzinfo=profile.zone)
+
+
 @evaluated_in_utc
 def due_today_follow_ups(profile, now):
     """Follow-ups due from `now` to the end of the user's local day."""
-    tomorrow = now.astimezone(profile.zone).date() + timedelta(days=1)
-    end_of_day = datetime.combine(tomorrow, time(0), tzinfo=profile.zone)
     return (
         _pending(profile)
-        .filter(current_due_at__gte=now, current_due_at__lt=end_of_day)
+        .filter(current_due_at__gte=now, current_due_at__lt=_end_of_local_day(profile, now))
+        .order_by("current_due_at")
+    )
+
+
+@evaluated_in_utc
+def due_by_end_of_today_follow_ups(profile, now):
+    """Overdue follow-ups, then those due today (both rules above) in one list: every open
+    follow-up whose effective due time is before the end of the user's local day, earliest
+    first."""
+    return (
+        _pending(profile)
+        .filter(current_due_at__lt=_end_of_local_day(profile, now))
         .order_by("current_due_at")
     )
 

@@ -212,3 +212,18 @@ def test_a_follow_up_due_tomorrow_in_utc_is_due_today_in_pago_pago(user):
     follow_up = make_follow_up(user, due_at=datetime(2026, 6, 2, 10, 0, tzinfo=UTC))
     assert follow_up.due_at.date() == date(2026, 6, 2)
     assert due_today(user, now=datetime(2026, 6, 1, 12, 0, tzinfo=UTC)) == [follow_up]
+
+
+# Overdue or due today, in one list (the dashboard's rule-made sections) ------------------------
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati", "Etc/GMT+12"])
+def test_due_by_end_of_today_is_the_overdue_ones_then_those_due_today(user, zone):
+    set_zone(user, zone)
+    for hours in (-50, -3, 0, 2, 11, 13, 30, 60):
+        make_follow_up(user, due_at=NOW + timedelta(hours=hours))
+    snoozed(user, due_at=NOW - 5 * DAY, until=NOW + timedelta(hours=1))
+    closed(user, NOW - DAY, FollowUp.State.DONE)
+    both = list(rules.due_by_end_of_today_follow_ups(user.profile, NOW))
+    assert both == overdue(user) + due_today(user)
+    assert overdue(user) and due_today(user)
