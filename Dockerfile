@@ -48,5 +48,5 @@ USER callback
 
 EXPOSE 8000
 
-# Gunicorn reads the number of workers from WEB_CONCURRENCY (default 1).
-CMD ["gunicorn", "tracker.wsgi", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+# tracker/gunicorn.py: two workers per core and one more, or WEB_CONCURRENCY.
+CMD ["gunicorn", "tracker.wsgi", "--config", "python:tracker.gunicorn", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

@@ -168,7 +168,7 @@ class Drill:
         print(
             f"{self.args.users} users of {self.args.recruiters} recruiters and "
             f"{self.args.interactions} interactions, made in {time.perf_counter() - started:.0f} s"
-            f"; gunicorn ({self.args.workers} sync worker) on 127.0.0.1:{port}, Redis on "
+            f"; gunicorn ({self.args.workers} sync workers) on 127.0.0.1:{port}, Redis on "
             f"{self.redis.port}, SMTP on {self.smtp.port}, one Celery worker (solo pool)",
             flush=True,
         )
@@ -457,7 +457,9 @@ def parse_args(argv):
     parser.add_argument("--postgres-down", type=float, default=5, help="seconds (5)")
     parser.add_argument("--digest-timeout", type=float, default=120, help="seconds (120)")
     parser.add_argument("--max-requests", type=int, default=20_000)
-    parser.add_argument("--workers", type=int, default=1, help="gunicorn workers (1)")
+    parser.add_argument(
+        "--workers", type=int, default=load.web_settings.workers, help="gunicorn workers"
+    )
     parser.add_argument("--seed", type=int, default=2024)
     return parser.parse_args(argv)
 

@@ -7,8 +7,8 @@ at the end, whatever happens), the script
 1. creates --users users, each with --recruiters (100) recruiters and --interactions
    (2,000) interactions (bench/dashboard.py's `populate`); ANALYZE; logs each in
    (django.test.Client.force_login: a session row, whose cookie the simulated user sends);
-2. starts gunicorn as docker-compose's web service runs it (`gunicorn tracker.wsgi`, with
-   WEB_CONCURRENCY workers, default 1, or --workers; access log to a temp file) on a free
+2. starts gunicorn as docker-compose's web service runs it (`gunicorn tracker.wsgi` with
+   tracker/gunicorn.py: 2 x cores + 1 workers, or --workers; access log to a temp file) on a free
    127.0.0.1 port, with this environment (the same DATABASE_URL) and tracker.settings
    (tracker.settings_production adds HTTPS hardening and hashed static files, which these
    requests do not touch);
@@ -53,6 +53,7 @@ from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from recruiters.models import Interaction, Recruiter  # noqa: E402
+from tracker import gunicorn as web_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 MIX = (("dashboard", 50), ("recruiter page", 30), ("log interaction", 20))
@@ -123,7 +124,7 @@ def start_gunicorn(port, workers, log_dir):
         "WEB_CONCURRENCY": str(workers),
         "PYTHONWARNINGS": "ignore:No directory at:UserWarning",  # whitenoise, no static
     }
-    command = [sys.executable, "-m", "gunicorn", "tracker.wsgi"]
+    command = [sys.executable, "-m", "gunicorn", "tracker.wsgi", "-c", "python:tracker.gunicorn"]
     command += ["--bind", f"127.0.0.1:{port}", "--access-logfile", str(log_dir / "access.log")]
     command += ["--error-logfile", str(log_dir / "error.log")]
     with open(log_dir / "output.log", "wb") as output:
@@ -287,8 +288,8 @@ def parse_args(argv):
     parser.add_argument(
         "--workers",
         type=int,
-        default=int(os.environ.get("WEB_CONCURRENCY", 1)),
-        help="gunicorn workers (WEB_CONCURRENCY, else 1: as docker-compose runs it)",
+        default=web_settings.workers,
+        help=f"gunicorn workers ({web_settings.workers}: tracker/gunicorn.py's, as deployed)",
     )
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--json", metavar="FILE", help="also write the figures to FILE")

@@ -103,6 +103,11 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Keep each process's connection for a minute instead of opening one per request (a TCP and
+# authentication round trip each time); checked before a request reuses it, so a restarted
+# PostgreSQL costs one reconnect, not an error.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The laptop runs a worker beside the web server: take the write lock at BEGIN and
     # wait for it, instead of failing with "database is locked".
