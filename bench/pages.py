@@ -12,6 +12,10 @@ Deletes the user and every row it owns at the end, whatever happens.
 
 A page that links to its next page (an <a rel="next"> link) has that link measured too,
 as htmx asks for it (HX-Request), so the same script measures before and after paging.
+Then the daily loop's writes on that recruiter's page, each the quick log's htmx POST
+(committed, with the follow-up sync that runs once it commits): logging their reply,
+which changes that recruiter's follow-ups alone, and logging an interview, which is news
+for every recruiter owed an update; then the GET /home/ after each.
 """
 
 import argparse
@@ -96,12 +100,47 @@ def measure(client, url, *, requests, warm_up, headers=None):
     }
 
 
+def measure_log(client, recruiter_id, kind, direction, *, requests):
+    """{queries, ms, min_ms, cpu_ms, home_ms} of logging `requests` interactions of `kind`
+    through the quick log: the first POST's queries; medians of the POST and of the GET
+    /home/ after each."""
+    url = reverse("log_interaction", args=[recruiter_id])
+    form = {
+        "direction": direction,
+        "kind": kind,
+        "channel": "email",
+        "occurred_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "summary": "Logged by bench/pages.py",
+    }
+    wall, cpu, home, queries = [], [], [], None
+    for _ in range(requests):
+        start, start_cpu = time.perf_counter(), time.process_time()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(url, form, headers={"HX-Request": "true"})
+        cpu.append((time.process_time() - start_cpu) * 1000)
+        wall.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200 or b"errorlist" in response.content:
+            raise SystemExit(f"POST {url} answered {response.status_code} or a form error")
+        queries = queries or list(captured.captured_queries)
+        start = time.perf_counter()
+        assert client.get(reverse("home")).status_code == 200
+        home.append((time.perf_counter() - start) * 1000)
+    return {
+        "queries": queries,
+        "ms": statistics.median(wall),
+        "min_ms": min(wall),
+        "cpu_ms": statistics.median(cpu),
+        "home_ms": statistics.median(home),
+    }
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--recruiters", type=int, default=2000)
     parser.add_argument("--interactions", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=20, help="timed GETs (default 20)")
     parser.add_argument("--warm-up", type=int, default=3, help="untimed GETs first")
+    parser.add_argument("--writes", type=int, default=5, help="timed writes of each kind (5)")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--show-queries", action="store_true", help="print each page's SQL")
     args = parser.parse_args()
@@ -166,6 +205,15 @@ def main():
                     (f"  its next page{'' if i == 0 else f' {i + 1}'} (htmx)", link, fragment)
                 )
 
+        writes = [
+            ("log their reply (theirs alone)", Interaction.Kind.OTHER, "inbound"),
+            ("log an interview (news for all)", Interaction.Kind.INTERVIEW, "outbound"),
+        ]
+        logged = [
+            (name, measure_log(client, heaviest[0], kind, direction, requests=args.writes))
+            for name, kind, direction in writes
+        ]
+
         print(f"Page benchmark ({vendor}, Django {django.get_version()})")
         print("  data: " + ", ".join(f"{n} {what}" for what, n in written.items()))
         print(f"  open follow-ups: {pending.count()}; loaded and analysed in {load_s:.1f} s")
@@ -182,6 +230,16 @@ def main():
             f"\n  median and CPU time (this process) of {args.requests} GETs, "
             f"after {args.warm_up} warm-up GETs"
         )
+        print(
+            f"\n  {'write (quick log, htmx POST)':<40}{'queries':>8}{'median':>11}{'min':>10}"
+            f"{'CPU':>10}{'GET /home/ after':>19}"
+        )
+        for name, r in logged:
+            print(
+                f"  {name:<40}{len(r['queries']):>8}{r['ms']:>8.1f} ms{r['min_ms']:>7.1f} ms"
+                f"{r['cpu_ms']:>7.1f} ms{r['home_ms']:>16.1f} ms"
+            )
+        print(f"  medians of {args.writes} writes each, the sync after commit included")
         if args.show_queries:
             for name, url, r in results:
                 print(f"\n  {name.strip()}: {url}")

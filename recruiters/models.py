@@ -380,9 +380,19 @@ class RecruiterState(models.Model):
     outbound_in_window = models.PositiveIntegerField(default=0)
     value_received_in_window = models.PositiveIntegerField(default=0)
     value_given_in_window = models.PositiveIntegerField(default=0)
+    # A write changed what the rules owe about this recruiter alone; its rule-made follow-ups
+    # are synced once the write commits (recruiters.state.mark_theirs_written).
+    follow_ups_stale = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["valid_until"], name="recruiterstate_valid_until")]
+        indexes = [
+            models.Index(fields=["valid_until"], name="recruiterstate_valid_until"),
+            models.Index(
+                fields=["owner"],
+                condition=Q(follow_ups_stale=True),
+                name="recruiterstate_stale",
+            ),
+        ]
 
     def __str__(self):
         return f"State of recruiter {self.recruiter_id} at {self.computed_at}"

@@ -3,12 +3,12 @@
 from datetime import UTC, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from recruiters import rules
-from recruiters.models import FollowUp, Interaction, Profile, Role
+from recruiters.models import FollowUp, Interaction, Profile, RecruiterState, Role
 
 
 def ensure_profile(sender, instance, created, **kwargs):
@@ -77,8 +77,9 @@ def authorise_submission(role):
     role.save(update_fields=["submission_authorised", "updated_at"])
 
 
-def rule_obligations(profile, now):
-    """The follow-ups that the rules imply right now, unsaved, each keyed by its cause.
+def rule_obligations(profile, now, recruiter_ids=None):
+    """The follow-ups that the rules imply right now, unsaved, each keyed by its cause (only
+    those about the recruiters of `recruiter_ids`, if given).
 
     - feedback owed by the recruiter after an interview (rules.feedback_owed): one per
       interview;
@@ -88,8 +89,12 @@ def rule_obligations(profile, now):
       one per recruiter and last status update sent to them (or "never"), due at the
       earliest news they have not heard, its notes listing all of it.
     """
+
+    def theirs(rows, recruiter="recruiter"):
+        return rows if recruiter_ids is None else rows.filter(**{f"{recruiter}__in": recruiter_ids})
+
     owed = []
-    for interview in rules.feedback_owed(profile, now):
+    for interview in theirs(rules.feedback_owed(profile, now)):
         about = f" about {interview.role.title}" if interview.role else ""
         owed.append(
             FollowUp(
@@ -105,7 +110,7 @@ def rule_obligations(profile, now):
             )
         )
     pitches_by_recruiter = {}
-    for pitch in rules.unanswered_pitches(profile, now):
+    for pitch in theirs(rules.unanswered_pitches(profile, now)):
         pitches_by_recruiter.setdefault(pitch.recruiter, []).append(pitch)
     for recruiter, pitches in pitches_by_recruiter.items():
         first = pitches[0]
@@ -123,7 +128,7 @@ def rule_obligations(profile, now):
                 rule_key=str(first.pk),
             )
         )
-    owed_updates = list(rules.updates_owed(profile, now))
+    owed_updates = list(theirs(rules.updates_owed(profile, now), "pk"))
     news = rules.UpdateNews(profile, now) if owed_updates else None
     for recruiter in owed_updates:
         untold = news.untold(recruiter)
@@ -228,7 +233,7 @@ RULE_MADE_FIELDS = ("owed_by", "title", "notes", "recruiter_id", "role_id", "due
 
 
 @transaction.atomic
-def sync_rule_follow_ups(profile, now=None):
+def sync_rule_follow_ups(profile, now=None, *, theirs_only=False):
     """Make the rule-made follow-ups say what the rules owe now, exactly once per cause.
 
     - A cause owed now has one follow-up: created once (a unique constraint on (owner, rule,
@@ -240,6 +245,9 @@ def sync_rule_follow_ups(profile, now=None):
     - An open or snoozed follow-up whose cause is no longer owed is closed: *done* if the
       cause was answered (the feedback came, you answered, you sent the update),
       *withdrawn* if it went away (the news was deleted, the pause undone).
+    `theirs_only`: only the follow-ups about the recruiters whose kept state a write marked
+    (RecruiterState.follow_ups_stale), when nothing else can have changed since the last
+    sync (see sync_rule_follow_ups_if_needed).
     A lock on the user's profile row makes concurrent syncs of one user take turns.
     Returns (created or reopened, closed) counts.
     """
@@ -247,8 +255,19 @@ def sync_rule_follow_ups(profile, now=None):
     # One sync per user at a time (the lock lasts until commit), so the counts are exact
     # even when a sweep and a page view sync the same user together.
     Profile.objects.select_for_update().filter(pk=profile.pk).first()
-    owed = {(f.rule, f.rule_key): f for f in rule_obligations(profile, now)}
+    # The marks are cleared before the rules are read: a write that marked a recruiter has
+    # committed by then (the UPDATE waits for its lock), so the reads below see it.
+    marked = RecruiterState.objects.filter(owner=profile.user_id, follow_ups_stale=True)
+    recruiter_ids = None
+    if theirs_only:
+        recruiter_ids = list(marked.select_for_update().values_list("recruiter_id", flat=True))
+        if not recruiter_ids:
+            return 0, 0
+    marked.update(follow_ups_stale=False)
+    owed = {(f.rule, f.rule_key): f for f in rule_obligations(profile, now, recruiter_ids)}
     rule_made = FollowUp.objects.owned_by(profile.user).exclude(rule="")
+    if theirs_only:
+        rule_made = rule_made.filter(recruiter__in=recruiter_ids)
     known = {
         (f.rule, f.rule_key): f
         for f in rule_made.filter(
@@ -291,8 +310,8 @@ def sync_rule_follow_ups(profile, now=None):
         update_rows(gone, ["state", "snoozed_until", "closed_at", "closed_by_rule", "updated_at"])
     Profile.objects.filter(pk=profile.pk).update(
         follow_ups_synced_at=now,
-        follow_ups_stale=False,
         follow_ups_change_at=next_change_of_obligations(profile, now),
+        **({} if theirs_only else {"follow_ups_stale": False}),
     )
     return len(missing) + len(reopened), len(gone)
 
@@ -317,15 +336,23 @@ def sync_rule_follow_ups_if_needed(profile, now=None):
     """sync_rule_follow_ups, only if it could change anything: a write changed what the
     rules read since the last sync (Profile.follow_ups_stale), time has reached the next
     moment at which what they owe changes (follow_ups_change_at), or `now` is before the
-    last sync. Otherwise one SELECT, and no write. Returns (created, closed)."""
+    last sync; or else, for the recruiters alone, a write changed what the rules owe about
+    some recruiters only (RecruiterState.follow_ups_stale). Otherwise one SELECT, and no
+    write. Returns (created, closed)."""
     now = now or timezone.now()
-    synced_at, stale, change_at = (
+    marked = RecruiterState.objects.filter(owner=OuterRef("user"), follow_ups_stale=True)
+    synced_at, stale, change_at, theirs = (
         Profile.objects.filter(pk=profile.pk)
-        .values_list("follow_ups_synced_at", "follow_ups_stale", "follow_ups_change_at")
+        .annotate(recruiters_marked=Exists(marked))
+        .values_list(
+            "follow_ups_synced_at", "follow_ups_stale", "follow_ups_change_at", "recruiters_marked"
+        )
         .get()
     )
     if stale or synced_at is None or now < synced_at or (change_at and now >= change_at):
         return sync_rule_follow_ups(profile, now)
+    if theirs:
+        return sync_rule_follow_ups(profile, now, theirs_only=True)
     return 0, 0
 
 

@@ -20,12 +20,12 @@ follow-ups are unique per cause and each digest is claimed once (docs/digests.md
 import logging
 
 from celery import shared_task
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from recruiters import services, state
 from recruiters.digests import conf, schedule
 from recruiters.digests.tasks import parse_now, send_digest_batch
-from recruiters.models import Profile
+from recruiters.models import Profile, RecruiterState
 
 log = logging.getLogger(__name__)
 
@@ -43,10 +43,12 @@ def batched(iterable, size):
 
 def needs_sync(moment):
     """Active users whose rule-made follow-ups may be out of date at `moment`."""
+    marked = RecruiterState.objects.filter(owner=OuterRef("user"), follow_ups_stale=True)
     due = (
         Q(follow_ups_stale=True)
         | Q(follow_ups_change_at__lte=moment)
         | Q(follow_ups_synced_at__isnull=True)
+        | Exists(marked)
     )
     return Profile.objects.filter(due, user__is_active=True).order_by("user_id")
 

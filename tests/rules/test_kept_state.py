@@ -14,13 +14,14 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test import TestCase
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from recruiters import rules, state
+from recruiters import rules, services, state
 from recruiters import rules_reference as ref
-from recruiters.models import Interaction, Profile, Recruiter, RecruiterState, Role
+from recruiters.models import FollowUp, Interaction, Profile, Recruiter, RecruiterState, Role
 from tests.factories import make_interaction, make_recruiter, make_role
 from tests.rules.test_differential import CHECKS, ask_database, histories, write
 
@@ -84,7 +85,13 @@ writes = st.one_of(
         st.integers(0, 2),
         st.sampled_from(Interaction.Direction.values),
         st.sampled_from(
-            [Interaction.Kind.CHECK_IN, Interaction.Kind.STATUS_UPDATE, Interaction.Kind.INTERVIEW]
+            [
+                Interaction.Kind.CHECK_IN,
+                Interaction.Kind.STATUS_UPDATE,
+                Interaction.Kind.INTERVIEW,
+                Interaction.Kind.ROLE_PITCH,
+                Interaction.Kind.INTERVIEW_FEEDBACK,
+            ]
         ),
         st.sampled_from(["", Interaction.Value.MARKET_INTEL]),
         st.booleans(),
@@ -123,6 +130,34 @@ def test_the_kept_state_equals_a_rebuild_after_any_sequence_of_writes(steps, win
         refreshed = kept_rows(user)
         assert all(holds(row, now, window) for row in refreshed.values())
         assert {rid: figures(row) for rid, row in refreshed.items()} == from_history
+
+
+@pytest.mark.django_db
+@given(steps=st.lists(writes, min_size=1, max_size=15))
+def test_the_follow_ups_synced_after_each_write_are_those_of_a_full_sync(steps, monkeypatch):
+    """Each write syncs, once it commits, the follow-ups of its recruiters alone when only
+    theirs can change (RecruiterState.follow_ups_stale), all of them when it is news: after
+    any sequence of writes, a full sync finds nothing to change."""
+    clock = [datetime(2026, 6, 8, 9, 0, tzinfo=UTC)]
+    monkeypatch.setattr(timezone, "now", lambda: clock[0])
+    with transaction.atomic():
+        user = get_user_model().objects.create_user(username=f"synced-{next(_users)}")
+        people = [make_recruiter(user, name=name) for name in ("Ann", "Bo", "Cy")]
+        make_role(user, recruiter=people[0], stage=Role.Stage.INTERVIEWING)
+        for step in steps:
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                apply_write(user, people, step, clock)
+            profile = Profile.objects.get(user=user)
+            # As the sweep does when time alone changed what is owed (a "wait").
+            services.sync_rule_follow_ups_if_needed(profile, clock[0])
+            assert not RecruiterState.objects.filter(owner=user, follow_ups_stale=True).exists()
+            synced = follow_up_rows(user)
+            assert services.sync_rule_follow_ups(profile, clock[0]) == (0, 0), step
+            assert follow_up_rows(user) == synced, step
+
+
+def follow_up_rows(user):
+    return list(FollowUp.objects.owned_by(user).order_by("pk").values())
 
 
 def apply_write(user, people, step, clock):
