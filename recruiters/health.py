@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from statistics import median
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 from recruiters import rules
-from recruiters.models import Interaction
+from recruiters.models import Interaction, Recruiter
 
 # What each recruiter rule is called on the recruiter page, in the order shown.
 RECRUITER_RULES = [
@@ -102,18 +102,22 @@ def window_reply_stats(recruiter, since, now):
 
 
 def firing_rules(recruiter, profile, now):
-    """[(key, label)] of the rules that fire for `recruiter` now: a fixed number of queries."""
-    firing = [
+    """[(key, label)] of the rules that fire for `recruiter` now, in the order shown: one
+    query, each rule an EXISTS over its own queryset, however many rules there are."""
+    fires = {
+        key: Exists(rule(profile, now).filter(pk=OuterRef("pk")))
+        for key, _, rule in RECRUITER_RULES
+    }
+    fires |= {
+        key: Exists(rule(profile, now).filter(recruiter=OuterRef("pk")))
+        for key, _, rule in INTERACTION_RULES + ROLE_RULES
+    }
+    found = Recruiter.objects.filter(pk=recruiter.pk).values(**fires).first() or {}
+    return [
         (key, label)
-        for key, label, rule in RECRUITER_RULES
-        if rule(profile, now).filter(pk=recruiter.pk).exists()
+        for key, label, _ in RECRUITER_RULES + INTERACTION_RULES + ROLE_RULES
+        if found.get(key)
     ]
-    firing += [
-        (key, label)
-        for key, label, rule in INTERACTION_RULES + ROLE_RULES
-        if rule(profile, now).filter(recruiter=recruiter).exists()
-    ]
-    return firing
 
 
 def recruiter_health(recruiter, profile, now):
