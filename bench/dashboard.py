@@ -256,6 +256,10 @@ def populate(user, *, recruiters, interactions, now, rng):
         "follow-ups": len(follow_ups),
     }
     if kept_state is not None and hasattr(kept_state, "refresh"):
+        # The refresh reads every table just loaded: plan it on their statistics, as an
+        # import into a database that autovacuum has analysed is planned (at L, planned on
+        # an unanalysed million interactions, it ran for minutes).
+        analyze()
         written["kept recruiter states"] = kept_state.refresh(user, now=now)
     return written
 

@@ -244,6 +244,11 @@ class Role(OwnedModel):
         indexes = [
             models.Index(fields=["owner", "stage"]),
             models.Index(fields=["recruiter", "stage"]),
+            # rules.double_submissions: the user's submissions of the last 6 months, and for
+            # each the others to its employer within 6 months of it (docs/performance.md).
+            models.Index(
+                fields=["owner", "employer", "submitted_on"], name="role_owner_employer_submitted"
+            ),
         ]
 
     def __str__(self):
