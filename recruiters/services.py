@@ -94,7 +94,7 @@ def rule_obligations(profile, now, recruiter_ids=None):
         return rows if recruiter_ids is None else rows.filter(**{f"{recruiter}__in": recruiter_ids})
 
     owed = []
-    for interview in theirs(rules.feedback_owed(profile, now)):
+    for interview in theirs(rules.feedback_owed(profile, now)).only(*CAUSE_COLUMNS):
         about = f" about {interview.role.title}" if interview.role else ""
         owed.append(
             FollowUp(
@@ -110,7 +110,7 @@ def rule_obligations(profile, now, recruiter_ids=None):
             )
         )
     pitches_by_recruiter = {}
-    for pitch in theirs(rules.unanswered_pitches(profile, now)):
+    for pitch in theirs(rules.unanswered_pitches(profile, now)).only(*CAUSE_COLUMNS):
         pitches_by_recruiter.setdefault(pitch.recruiter, []).append(pitch)
     for recruiter, pitches in pitches_by_recruiter.items():
         first = pitches[0]
@@ -128,7 +128,9 @@ def rule_obligations(profile, now, recruiter_ids=None):
                 rule_key=str(first.pk),
             )
         )
-    owed_updates = list(theirs(rules.updates_owed(profile, now), "pk"))
+    owed_updates = list(
+        theirs(rules.updates_owed(profile, now), "pk").select_related(None).only("name")
+    )
     news = rules.UpdateNews(profile, now) if owed_updates else None
     for recruiter in owed_updates:
         untold = news.untold(recruiter)
@@ -146,6 +148,11 @@ def rule_obligations(profile, now, recruiter_ids=None):
     for follow_up in owed:
         follow_up.owner = profile.user
     return owed
+
+
+# What a follow-up made from an interaction (an interview, a pitch) reads of it: thousands
+# are read at a time, and each column not read is a value not parsed.
+CAUSE_COLUMNS = ("occurred_at", "recruiter", "role", "recruiter__name", "role__title")
 
 
 def update_key(recruiter_id, last_update_at):
@@ -230,6 +237,8 @@ def parse_moment(text):
 
 # What a rule keeps up to date on a follow-up it made, as long as its cause is owed.
 RULE_MADE_FIELDS = ("owed_by", "title", "notes", "recruiter_id", "role_id", "due_at")
+# What a sync reads and writes of a follow-up's state.
+SYNCED_FIELDS = ("state", "snoozed_until", "closed_at", "closed_by_rule", "updated_at")
 
 
 @transaction.atomic
@@ -272,7 +281,7 @@ def sync_rule_follow_ups(profile, now=None, *, theirs_only=False):
         (f.rule, f.rule_key): f
         for f in rule_made.filter(
             Q(state__in=FollowUp.State.PENDING) | Q(rule_key__in={key for _, key in owed})
-        )
+        ).only(*RULE_MADE_FIELDS, *SYNCED_FIELDS, "rule", "rule_key")
     }
     missing = [f for cause, f in owed.items() if cause not in known]
     if missing:
@@ -307,7 +316,7 @@ def sync_rule_follow_ups(profile, now=None, *, theirs_only=False):
         follow_up.snoozed_until, follow_up.closed_at = None, now
         follow_up.closed_by_rule, follow_up.updated_at = True, now
     if gone:
-        update_rows(gone, ["state", "snoozed_until", "closed_at", "closed_by_rule", "updated_at"])
+        update_rows(gone, list(SYNCED_FIELDS))
     Profile.objects.filter(pk=profile.pk).update(
         follow_ups_synced_at=now,
         follow_ups_change_at=next_change_of_obligations(profile, now),
