@@ -183,10 +183,14 @@ def refresh_expired(now=None, *, limit=10_000):
 # Signals: writes of one row at a time, refreshed in the writing transaction -----------------
 
 
+def _deleted_model(origin):
+    """The model of what a delete was asked of (a row, or a queryset's rows)."""
+    return origin.model if isinstance(origin, QuerySet) else type(origin)
+
+
 def _deleted_with_its_recruiter(origin):
     """Was this row deleted because its recruiter (or the whole account) was?"""
-    model = origin.model if isinstance(origin, QuerySet) else type(origin)
-    return model not in (Interaction, Role)
+    return _deleted_model(origin) not in (Interaction, Role)
 
 
 def recruiter_before(sender, instance, raw=False, **kwargs):
@@ -232,6 +236,13 @@ def recruiter_saved(sender, instance, created, raw=False, **kwargs):
         mark_written(instance.owner_id)
 
 
+def recruiter_deleted(sender, instance, origin=None, **kwargs):
+    """A recruiter deleted on its own (not with the account): its interviews and accepted
+    offers were news for the others' updates owed."""
+    if _deleted_model(origin) is Recruiter:
+        mark_written(instance.owner_id)
+
+
 def connect():
     for model in (Interaction, Role):
         name = model._meta.model_name
@@ -239,3 +250,4 @@ def connect():
         post_save.connect(written, sender=model, dispatch_uid=f"state.{name}.saved")
         post_delete.connect(written, sender=model, dispatch_uid=f"state.{name}.deleted")
     post_save.connect(recruiter_saved, sender=Recruiter, dispatch_uid="state.recruiter.saved")
+    post_delete.connect(recruiter_deleted, sender=Recruiter, dispatch_uid="state.recruiter.deleted")

@@ -346,3 +346,18 @@ def test_long_news_names_its_first_days_and_counts_the_rest(user):
         "You interviewed elsewhere 9 Jun, 10 Jun, 11 Jun, 12 Jun, 13 Jun and 3 more. "
         "Dana holds 1 open role with you."
     )
+
+
+def test_deleting_the_recruiter_of_an_interview_withdraws_the_update_it_was_news_for(
+    user, django_capture_on_commit_callbacks
+):
+    dana = holding_open_role(user)
+    elsewhere = make_recruiter(user, name="Ed")
+    now = timezone.now()
+    interview(elsewhere, now - DAY)
+    sync(user, now)
+    assert len(open_updates(user)) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        elsewhere.delete()
+    (update,) = updates(user, recruiter=dana)
+    assert update.state == FollowUp.State.WITHDRAWN
