@@ -8,7 +8,8 @@ same query, how many there are in all (a window count), unless it is the one exp
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Window
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from recruiters import rules, services
@@ -40,13 +41,37 @@ class Rows(list):
         self.total = total
 
 
+def _ordering(queryset):
+    """`queryset`'s ordering, then the primary key: rows that tie come in one fixed order,
+    whether a section is read for one user or for many (first_rows_by_owner)."""
+    return [*queryset.query.order_by, "pk"]
+
+
 def first_rows(queryset, limit):
     """The first `limit` rows of `queryset` (all if None) and their total, in one query."""
+    queryset = queryset.order_by(*_ordering(queryset))
     if limit is None:
         rows = list(queryset)
         return Rows(rows, len(rows))
     rows = list(queryset.annotate(section_total=Window(Count("*")))[:limit])
     return Rows(rows, rows[0].section_total if rows else 0)
+
+
+def first_rows_by_owner(queryset, limit):
+    """{owner id: Rows}: each owner's first `limit` rows of `queryset` and their total, for
+    every owner at once, in one query (owners with no rows are left out)."""
+    order = [
+        F(name[1:]).desc() if name.startswith("-") else F(name).asc()
+        for name in _ordering(queryset)
+    ]
+    ranked = queryset.annotate(
+        section_row=Window(RowNumber(), partition_by=F("owner"), order_by=order),
+        section_total=Window(Count("*"), partition_by=F("owner")),
+    ).filter(section_row__lte=limit)
+    by_owner = {}
+    for row in ranked.order_by("owner", "section_row"):
+        by_owner.setdefault(row.owner_id, []).append(row)
+    return {owner: Rows(rows, rows[0].section_total) for owner, rows in by_owner.items()}
 
 
 @dataclass
@@ -71,53 +96,79 @@ class Dashboard:
         return not any(self.counts.values())
 
 
+def sections(owners, now):
+    """{section: the queryset of its rows} for `owners` (a Profile or rules.Owners) at
+    `now`, each one rule of recruiters.rules."""
+    overdue = rules.overdue_follow_ups(owners, now)
+    due_today = rules.due_today_follow_ups(owners, now)
+    # Rule-made follow-ups get their own sections (overdue ones first), so they are listed once.
+    by_rule = rules.due_by_end_of_today_follow_ups(owners, now).exclude(rule="")
+    feedback = FollowUp.Rule.FEEDBACK_OWED
+    silent = rules.silent_recruiters(owners, now)
+    check_ins = rules.check_in_due(owners, now)
+    return {
+        "overdue": overdue.filter(rule=""),
+        "due_today": due_today.filter(rule=""),
+        "feedback_owed": by_rule.filter(rule=feedback),
+        "you_owe": by_rule.exclude(rule=feedback),
+        "silent": silent,
+        # A silent recruiter is awaiting a reply too: list it once, as silent.
+        "awaiting_reply": rules.awaiting_reply(owners, now).exclude(pk__in=silent.values("pk")),
+        "one_sided": rules.one_sided(owners, now),
+        "double_submissions": rules.double_submissions(owners, now),
+        "unauthorised_submissions": rules.unauthorised_submissions(owners, now),
+        "check_ins": check_ins,
+        # Dormant relationships not yet tiered dormant: worth a check-in or a downgrade.
+        "dormant": rules.dormant_recruiters(owners, now)
+        .exclude(tier=Recruiter.Tier.DORMANT)
+        .exclude(pk__in=check_ins.values("pk")),
+    }
+
+
 def build(profile, now=None, *, expanded=None):
     """Make the rule-made follow-ups current if anything changed, then read every section:
     its first rows and its total (all rows of the section named `expanded`)."""
     now = now or timezone.now()
     services.sync_rule_follow_ups_if_needed(profile, now)
     rules.read_kept_state(profile, now)
-
-    def limit(name):
-        return None if name == expanded else SECTION_LIMIT
-
-    overdue = rules.overdue_follow_ups(profile, now)
-    due_today = rules.due_today_follow_ups(profile, now)
-    # Rule-made follow-ups get their own sections (overdue ones first), so they are listed once.
-    by_rule = rules.due_by_end_of_today_follow_ups(profile, now).exclude(rule="")
-    feedback = FollowUp.Rule.FEEDBACK_OWED
-    silent = rules.silent_recruiters(profile, now)
-    check_ins = rules.check_in_due(profile, now)
-    sections = {
-        "overdue": first_rows(overdue.filter(rule=""), limit("overdue")),
-        "due_today": first_rows(due_today.filter(rule=""), limit("due_today")),
-        "feedback_owed": first_rows(by_rule.filter(rule=feedback), limit("feedback_owed")),
-        "you_owe": first_rows(by_rule.exclude(rule=feedback), limit("you_owe")),
-        "silent": first_rows(silent, limit("silent")),
-        # A silent recruiter is awaiting a reply too: list it once, as silent.
-        "awaiting_reply": first_rows(
-            rules.awaiting_reply(profile, now).exclude(pk__in=silent.values("pk")),
-            limit("awaiting_reply"),
-        ),
-        "one_sided": first_rows(rules.one_sided(profile, now), limit("one_sided")),
-        "double_submissions": first_rows(
-            rules.double_submissions(profile, now), limit("double_submissions")
-        ),
-        "unauthorised_submissions": first_rows(
-            rules.unauthorised_submissions(profile, now), limit("unauthorised_submissions")
-        ),
-        "check_ins": first_rows(check_ins, limit("check_ins")),
-        # Dormant relationships not yet tiered dormant: worth a check-in or a downgrade.
-        "dormant": first_rows(
-            rules.dormant_recruiters(profile, now)
-            .exclude(tier=Recruiter.Tier.DORMANT)
-            .exclude(pk__in=check_ins.values("pk")),
-            limit("dormant"),
-        ),
+    rows = {
+        name: first_rows(queryset, None if name == expanded else SECTION_LIMIT)
+        for name, queryset in sections(profile, now).items()
     }
     return Dashboard(
-        **sections,
+        **rows,
         recruiter_count=Recruiter.objects.owned_by(profile.user).count(),
         now=now,
-        counts={name: rows.total for name, rows in sections.items()},
+        counts={name: section.total for name, section in rows.items()},
     )
+
+
+def build_many(profiles, now):
+    """{user id: Dashboard} of every profile in `profiles` at `now`, as `build` makes each,
+    with the same queries however many profiles there are: the digests of a batch of users.
+    The sync runs only for the users who need it (services.needing_sync)."""
+    for profile in services.needing_sync(now).filter(pk__in=[p.pk for p in profiles]):
+        services.sync_rule_follow_ups_if_needed(profile, now)
+    owners = rules.Owners(profiles)
+    rules.read_kept_state(owners, now)
+    rows = {
+        name: first_rows_by_owner(queryset, SECTION_LIMIT)
+        for name, queryset in sections(owners, now).items()
+    }
+    recruiter_counts = dict(
+        owners.rows(Recruiter.objects)
+        .order_by()
+        .values("owner")
+        .annotate(n=Count("pk"))
+        .values_list("owner", "n")
+    )
+    boards = {}
+    for user_id in owners.user_ids:
+        own = {name: by_owner.get(user_id, Rows([], 0)) for name, by_owner in rows.items()}
+        boards[user_id] = Dashboard(
+            **own,
+            recruiter_count=recruiter_counts.get(user_id, 0),
+            now=now,
+            counts={name: section.total for name, section in own.items()},
+        )
+    return boards

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import (
     Case,
     Count,
+    DateField,
     DateTimeField,
     DurationField,
     Exists,
@@ -45,6 +46,43 @@ ONE_SIDED_MIN_TOUCHES = 3
 ONE_SIDED_RATIO = 3  # at most one reply for every three touches
 ONE_WAY_VALUE_MIN = 2  # valuable touches one way, with none the other way
 LONG_AGO = datetime(1900, 1, 1, tzinfo=UTC)
+
+
+class Owners:
+    """The users a rule is asked for: one (a page) or many at once (a batch of digests).
+
+    A rule reads each user's thresholds and time zone through `value`, so that one query
+    serves the whole batch: for one user the value itself, exactly as a rule asked for
+    one profile has always used it; for many, a CASE on the row's owner with one branch
+    per distinct value (most users keep the defaults, so there are few).
+    """
+
+    def __init__(self, profiles):
+        self.profiles = list(profiles)
+        self.user_ids = [profile.user_id for profile in self.profiles]
+
+    def rows(self, queryset):
+        """The rows of `queryset` owned by these users."""
+        if len(self.user_ids) == 1:
+            return queryset.filter(owner=self.user_ids[0])
+        return queryset.filter(owner__in=self.user_ids)
+
+    def value(self, of, output_field=None):
+        """`of(profile)` for the owner of each row (the row's `owner`)."""
+        owners_by_value = {}
+        for profile in self.profiles:
+            owners_by_value.setdefault(of(profile), []).append(profile.user_id)
+        if len(owners_by_value) == 1:
+            return next(iter(owners_by_value))
+        return Case(
+            *(When(owner__in=ids, then=Value(v)) for v, ids in owners_by_value.items()),
+            output_field=output_field,
+        )
+
+
+def owners_of(subject):
+    """The Owners a rule was asked for: a Profile (one user) or Owners."""
+    return subject if isinstance(subject, Owners) else Owners([subject])
 
 
 def evaluated_in_utc(rule):
@@ -92,8 +130,9 @@ def _later(now, direction):
 
 
 def _quiet_for(profile, now, days):
-    """Recruiters with no contact either way for `days` days or more, quietest first."""
-    cutoff = now - timedelta(days=days)
+    """Recruiters with no contact either way for `days(profile)` days or more, quietest
+    first."""
+    cutoff = owners_of(profile).value(lambda p: now - timedelta(days=days(p)), DateTimeField())
     return (
         with_health(profile, now, "last_contact_at")
         .filter(last_contact_at__lte=cutoff)
@@ -107,15 +146,20 @@ def silence_threshold_days(profile):
     Defaults (DESIGN.md, from article 001: agency and in-house recruiters work differently):
     agency 7, in-house 10, retained 14, contract staffing 7 days; all set in the Profile.
     """
+    owners = owners_of(profile)
     by_kind = {
-        Recruiter.Kind.AGENCY: profile.silence_days_agency,
-        Recruiter.Kind.IN_HOUSE: profile.silence_days_in_house,
-        Recruiter.Kind.RETAINED: profile.silence_days_retained,
-        Recruiter.Kind.CONTRACT: profile.silence_days_contract,
+        Recruiter.Kind.AGENCY: "silence_days_agency",
+        Recruiter.Kind.IN_HOUSE: "silence_days_in_house",
+        Recruiter.Kind.RETAINED: "silence_days_retained",
+        Recruiter.Kind.CONTRACT: "silence_days_contract",
     }
+
+    def days(field):
+        return owners.value(lambda p: getattr(p, field), IntegerField())
+
     return Coalesce(
         F("silence_threshold_days"),
-        Case(*(When(kind=kind, then=Value(days)) for kind, days in by_kind.items())),
+        Case(*(When(kind=kind, then=days(field)) for kind, field in by_kind.items())),
         output_field=IntegerField(),
     )
 
@@ -133,7 +177,10 @@ def history_figures(profile, now, *names):
     from the history up to `now`: one correlated subquery each over the outer recruiter's
     interactions and roles. This is their definition; RecruiterState keeps their values (see
     `with_health`). Only the named ones are built: building one costs time too."""
-    in_window = {"occurred_at__gt": now - timedelta(days=profile.one_sided_window_days)}
+    window_start = owners_of(profile).value(
+        lambda p: now - timedelta(days=p.one_sided_window_days), DateTimeField()
+    )
+    in_window = {"occurred_at__gt": window_start}
 
     def open_asks():
         return _touches(now, direction=OUTBOUND, expects_reply=True).filter(
@@ -181,7 +228,8 @@ def state_holds(profile, now):
     """Q: the outer recruiter's kept state (RecruiterState) holds its figures at `now`: it
     was computed no later than `now`, nothing has changed with time since (`valid_until`),
     and over the user's current window."""
-    return Q(state__computed_at__lte=now, state__window_days=profile.one_sided_window_days) & (
+    window_days = owners_of(profile).value(lambda p: p.one_sided_window_days, IntegerField())
+    return Q(state__computed_at__lte=now, state__window_days=window_days) & (
         Q(state__valid_until__gt=now) | Q(state__valid_until__isnull=True)
     )
 
@@ -202,7 +250,7 @@ def read_kept_state(profile, now):
     recruiters (one query; a page asks this once before its rules). Otherwise they go on
     choosing recruiter by recruiter (`kept_figure`). Returns whether it holds."""
     now = now.astimezone(UTC)
-    stale = Recruiter.objects.owned_by(profile.user).exclude(state_holds(profile, now))
+    stale = owners_of(profile).rows(Recruiter.objects).exclude(state_holds(profile, now))
     holds = not stale.exists()
     profile.kept_state_holds_at = (now, _kept_state_writes) if holds else None
     return holds
@@ -249,7 +297,8 @@ def with_health(profile, now, *figures):
     # Notes and summaries are encrypted at rest (recruiters.encryption) and no rule's rows
     # show them: the rules defer them, so that a dashboard decrypts only what it shows.
     return (
-        Recruiter.objects.owned_by(profile.user)
+        owners_of(profile)
+        .rows(Recruiter.objects)
         .select_related("firm")
         .defer("notes", "firm__notes")
         .annotate(**chosen)
@@ -301,7 +350,7 @@ def dormant_recruiters(profile, now):
     `profile.dormant_after_days` days or more (default 90): last_contact_at <= now - 90 days.
     Recruiters never contacted are not dormant: there is nothing to go quiet.
     """
-    return _quiet_for(profile, now, profile.dormant_after_days)
+    return _quiet_for(profile, now, lambda p: p.dormant_after_days)
 
 
 @evaluated_in_utc
@@ -310,7 +359,7 @@ def check_in_due(profile, now):
     an "invest" recruiter with no contact either way for `profile.check_in_days` days or more
     (default 30).
     """
-    return _quiet_for(profile, now, profile.check_in_days).filter(tier=Recruiter.Tier.INVEST)
+    return _quiet_for(profile, now, lambda p: p.check_in_days).filter(tier=Recruiter.Tier.INVEST)
 
 
 @evaluated_in_utc
@@ -647,7 +696,7 @@ def double_submissions(profile, now):
     many of those you authorised (Role.submission_authorised), so that the warning can say
     which of the submissions you agreed to.
     """
-    today = now.astimezone(profile.zone).date()
+    owners = owners_of(profile)
     window = timedelta(days=DOUBLE_SUBMISSION_DAYS)
     clashes = Role.objects.filter(
         owner=OuterRef("owner"),
@@ -662,11 +711,11 @@ def double_submissions(profile, now):
         return Coalesce(Subquery(per_employer, output_field=IntegerField()), 0)
 
     return (
-        Role.objects.owned_by(profile.user)
+        owners.rows(Role.objects)
         .filter(
             submitted_on__isnull=False,
-            submitted_on__gte=today - window,
-            submitted_on__lte=today,
+            submitted_on__gte=owners.value(lambda p: _today(p, now) - window, DateField()),
+            submitted_on__lte=owners.value(lambda p: _today(p, now), DateField()),
             employer__isnull=False,
             recruiter__isnull=False,
         )
@@ -695,13 +744,13 @@ def unauthorised_submissions(profile, now):
     A direct application (no recruiter) never counts; the employer may be unknown.
     Oldest submission first. Annotates nothing.
     """
-    today = now.astimezone(profile.zone).date()
+    owners = owners_of(profile)
     return (
-        Role.objects.owned_by(profile.user)
+        owners.rows(Role.objects)
         .filter(
             recruiter__isnull=False,
             submitted_on__isnull=False,
-            submitted_on__lte=today,
+            submitted_on__lte=owners.value(lambda p: _today(p, now), DateField()),
             submission_authorised=False,
         )
         .select_related("employer", "recruiter")
@@ -740,7 +789,8 @@ def effective_due():
 
 def _pending(profile):
     return (
-        FollowUp.objects.owned_by(profile.user)
+        owners_of(profile)
+        .rows(FollowUp.objects)
         .filter(state__in=FollowUp.State.PENDING)
         .annotate(current_due_at=effective_due())
         .select_related("recruiter", "role")
@@ -755,9 +805,18 @@ def overdue_follow_ups(profile, now):
     return _pending(profile).filter(current_due_at__lt=now).order_by("current_due_at")
 
 
+def _today(profile, now):
+    """The date at `now` in the user's time zone."""
+    return now.astimezone(profile.zone).date()
+
+
 def _end_of_local_day(profile, now):
-    tomorrow = now.astimezone(profile.zone).date() + timedelta(days=1)
-    return datetime.combine(tomorrow, time(0), tzinfo=profile.zone)
+    """The moment the day of `now` ends for each owner, in their own time zone."""
+
+    def end(p):
+        return datetime.combine(_today(p, now) + timedelta(days=1), time(0), tzinfo=p.zone)
+
+    return owners_of(profile).value(end, DateTimeField())
 
 
 @evaluated_in_utc

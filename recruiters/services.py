@@ -341,6 +341,20 @@ def update_rows(follow_ups, attnames):
         cursor.executemany(f"UPDATE {table} SET {columns} WHERE id = %s", rows)
 
 
+def needing_sync(moment):
+    """Active users whose rule-made follow-ups may be out of date at `moment`: those for
+    whom sync_rule_follow_ups_if_needed would sync (indexed)."""
+    marked = RecruiterState.objects.filter(owner=OuterRef("user"), follow_ups_stale=True)
+    due = (
+        Q(follow_ups_stale=True)
+        | Q(follow_ups_change_at__lte=moment)
+        | Q(follow_ups_synced_at__isnull=True)
+        | Q(follow_ups_synced_at__gt=moment)
+        | Exists(marked)
+    )
+    return Profile.objects.filter(due, user__is_active=True).order_by("user_id")
+
+
 def sync_rule_follow_ups_if_needed(profile, now=None):
     """sync_rule_follow_ups, only if it could change anything: a write changed what the
     rules read since the last sync (Profile.follow_ups_stale), time has reached the next

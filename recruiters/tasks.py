@@ -2,7 +2,7 @@
 
 Every sweep
 1. makes the rule-made follow-ups current (services.sync_rule_follow_ups) for the active
-   users who need it, and only those (`needs_sync`: a write changed what the rules read,
+   users who need it, and only those (`services.needing_sync`: a write changed what the rules read,
    or time has reached the next moment at which what they owe changes; both indexed), in
    `sync_follow_ups` tasks of conf.batch_size() users;
 2. refreshes the kept recruiter states whose moment has come (`refresh_state`, see
@@ -20,12 +20,11 @@ follow-ups are unique per cause and each digest is claimed once (docs/digests.md
 import logging
 
 from celery import shared_task
-from django.db.models import Exists, OuterRef, Q
 
 from recruiters import services, state
 from recruiters.digests import conf, schedule
 from recruiters.digests.tasks import parse_now, send_digest_batch
-from recruiters.models import Profile, RecruiterState
+from recruiters.models import Profile
 
 log = logging.getLogger(__name__)
 
@@ -41,18 +40,6 @@ def batched(iterable, size):
         yield batch
 
 
-def needs_sync(moment):
-    """Active users whose rule-made follow-ups may be out of date at `moment`."""
-    marked = RecruiterState.objects.filter(owner=OuterRef("user"), follow_ups_stale=True)
-    due = (
-        Q(follow_ups_stale=True)
-        | Q(follow_ups_change_at__lte=moment)
-        | Q(follow_ups_synced_at__isnull=True)
-        | Exists(marked)
-    )
-    return Profile.objects.filter(due, user__is_active=True).order_by("user_id")
-
-
 @shared_task
 def sweep(now=None):
     """Queue the follow-up sync of the users who need it and the digests due at `now`.
@@ -61,7 +48,7 @@ def sweep(now=None):
     """
     moment = parse_now(now)
     size = conf.batch_size()
-    user_ids = needs_sync(moment).values_list("user_id", flat=True)
+    user_ids = services.needing_sync(moment).values_list("user_id", flat=True)
     synced = 0
     for batch in batched(user_ids.iterator(chunk_size=10 * size), size):
         sync_follow_ups.delay(batch, now)
