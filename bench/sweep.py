@@ -10,9 +10,10 @@ Against the configured DATABASE_URL, inside one transaction that is rolled back 
    (untimed, as the sweeps of the past hour have; not with --cold);
 2. runs one sweep (`recruiters.tasks.sweep`) with Celery in eager mode: every task it
    queues runs there and then, in this process, with no broker: the rule follow-up sync of
-   the users the sweep picks (`sync_follow_ups`), whatever else the sweep queues, and
-   one `send_digest` per due user (claim, compose, send to Django's in-memory mail backend,
-   mark sent), the functions the Celery worker calls;
+   the users the sweep picks (`sync_follow_ups`), whatever else the sweep queues, and the
+   digests of the due users (`send_digest_batch`: claim, compose, send to Django's
+   in-memory mail backend, mark sent; before batches, one `send_digest` per user), the
+   functions the Celery worker calls;
 3. prints the total seconds, and the seconds, CPU, SQL queries and count of each kind of
    task, per user and per digest.
 
@@ -38,7 +39,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from recruiters import services, tasks  # noqa: E402
-from recruiters.models import Profile  # noqa: E402
+from recruiters.models import Digest, Profile  # noqa: E402
 from tracker.celery import app  # noqa: E402
 
 warnings.filterwarnings("ignore", "No directory at", UserWarning)  # whitenoise, no static
@@ -153,7 +154,7 @@ def main(argv=None):
                 task_prerun.disconnect(clock.started)
                 task_postrun.disconnect(clock.finished)
             totals = {name: dict(values) for name, values in clock.totals.items()}
-            sent = int(totals.get("recruiters.digests.tasks.send_digest", {}).get("count", 0))
+            sent = Digest.objects.filter(user__in=ours, state=Digest.State.SENT).count()
             due = {user_id for user_id, _period in swept["due"]}
             if not by_share:
                 picked = "those whose follow-ups may be out of date"

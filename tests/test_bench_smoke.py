@@ -102,7 +102,7 @@ def test_sweep_bench(bench):
     assert figures["due_ours"] == 5 and figures["sent"] == figures["due"] >= 5, output
     assert figures["synced"] >= 5, output
     assert positive(figures["sweep_s"], figures["sweep_cpu_s"], figures["ms_per_digest"]), output
-    assert "recruiters.digests.tasks.send_digest" in figures["tasks"], output
+    assert "recruiters.digests.tasks.send_digest_batch" in figures["tasks"], output
 
 
 def test_load_bench(bench):

@@ -95,54 +95,124 @@ def deliver(user_id, period, *, now, claimer):
     if not claim(user_id, period, now=now, claimer=claimer):
         return NOT_OURS
     try:
-        return _send_claimed(profile, period, now=now, claimer=claimer)
+        skipped = _skip_unsendable(profile, period, claimer)
+        if skipped:
+            return skipped
+        with _Mail() as mail:
+            return _send_composed(profile, render.compose(profile, now), period, claimer, mail)
     except Exception as error:
         _record_failure(user_id, period, claimer, now, error)
         raise
 
 
-def _send_claimed(profile, period, *, now, claimer):
+def deliver_batch(items, *, now, claimer):
+    """deliver() for every [user_id, period] of `items`, their digests composed together
+    (render.compose_many: the same queries for the whole batch) and sent over one SMTP
+    connection. Returns ({user_id: what happened}, [[user_id, period] to retry]): a digest
+    whose render or send failed has the failure recorded and stays claimed by `claimer`,
+    for a retry of its own (tasks.send_digest) to take over at once."""
+    periods = dict(items)
+    profiles = Profile.objects.select_related("user").filter(user_id__in=periods)
+    outcomes = dict.fromkeys(periods, NO_USER)
+    claimed = []
+    for profile in profiles:
+        period = periods[profile.user_id]
+        if not claim(profile.user_id, period, now=now, claimer=claimer):
+            outcomes[profile.user_id] = NOT_OURS
+        else:
+            outcomes[profile.user_id] = _skip_unsendable(profile, period, claimer)
+            if not outcomes[profile.user_id]:
+                claimed.append(profile)
+    try:
+        composed = render.compose_many(claimed, now)
+    except Exception as error:
+        for profile in claimed:
+            _record_failure(profile.user_id, periods[profile.user_id], claimer, now, error)
+        return outcomes, [[p.user_id, periods[p.user_id]] for p in claimed]
+    retry = []
+    with _Mail() as mail:
+        for profile in claimed:
+            user_id, period = profile.user_id, periods[profile.user_id]
+            try:
+                outcomes[user_id] = _send_composed(
+                    profile, composed[user_id], period, claimer, mail
+                )
+            except Exception as error:
+                _record_failure(user_id, period, claimer, now, error)
+                mail.reset()
+                retry.append([user_id, period])
+    return outcomes, retry
+
+
+def _skip_unsendable(profile, period, claimer):
+    """SKIPPED (and the claim marked so) if the digest of `profile` cannot go out at all."""
     user = profile.user
     if profile.digest_frequency == Profile.DigestFrequency.OFF:
         return _skip(user.pk, period, claimer, "digests were turned off")
     if not user.is_active or not render.recipient(profile):
         return _skip(user.pk, period, claimer, "no active account with an address")
-    composed = render.compose(profile, now)
+    return None
+
+
+class _Mail:
+    """One SMTP connection for a run of digests, opened at the first send (connect, EHLO,
+    TLS, login: outside any transaction) and opened again after a failure."""
+
+    def __init__(self):
+        self.connection = None
+
+    def open(self):
+        if self.connection is None:
+            self.connection = get_connection()
+            self.connection.open()
+        return self.connection
+
+    def reset(self):
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except Exception:  # the message is handed over or not; QUIT changes nothing
+                log.warning("Closing the mail connection failed", exc_info=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.reset()
+
+
+def _send_composed(profile, composed, period, claimer, mail):
+    """Send `composed`, the digest of `profile` for `period` that `claimer` holds, and
+    mark it sent (or skip it: nothing needs attention and the user wants no all-clear)."""
+    user = profile.user
     if not composed.needs_attention and not profile.digest_when_all_clear:
         return _skip(user.pk, period, claimer, subject=composed.subject)
-    connection = get_connection()
-    connection.open()
-    try:
-        message = render.email(profile, composed, period=period, connection=connection)
-        with transaction.atomic():
-            row = _ours(user.pk, period, claimer).select_for_update().first()
-            if row is None:  # the lease ran out while we rendered; another worker has it
-                return NOT_OURS
-            try:
-                message.send()
-            except smtplib.SMTPRecipientsRefused as error:
-                if not _permanent(error):
-                    raise
-                Digest.objects.filter(pk=row.pk).update(
-                    state=Digest.State.SKIPPED,
-                    attempts=F("attempts") + 1,
-                    last_error=f"refused by the mail server: {error.recipients}"[:1000],
-                    subject=composed.subject,
-                )
-                log.warning("Digest %s of user %s refused for good: %s", period, user.pk, error)
-                return SKIPPED
+    message = render.email(profile, composed, period=period, connection=mail.open())
+    with transaction.atomic():
+        row = _ours(user.pk, period, claimer).select_for_update().first()
+        if row is None:  # the lease ran out while we rendered; another worker has it
+            return NOT_OURS
+        try:
+            message.send()
+        except smtplib.SMTPRecipientsRefused as error:
+            if not _permanent(error):
+                raise
             Digest.objects.filter(pk=row.pk).update(
-                state=Digest.State.SENT,
-                sent_at=timezone.now(),
+                state=Digest.State.SKIPPED,
                 attempts=F("attempts") + 1,
-                last_error="",
+                last_error=f"refused by the mail server: {error.recipients}"[:1000],
                 subject=composed.subject,
             )
-    finally:
-        try:
-            connection.close()
-        except Exception:  # the message is handed over or not; QUIT changes nothing
-            log.warning("Closing the mail connection failed", exc_info=True)
+            log.warning("Digest %s of user %s refused for good: %s", period, user.pk, error)
+            return SKIPPED
+        Digest.objects.filter(pk=row.pk).update(
+            state=Digest.State.SENT,
+            sent_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            last_error="",
+            subject=composed.subject,
+        )
     log.info("Digest %s sent to user %s: %s", period, user.pk, composed.subject)
     return SENT
 

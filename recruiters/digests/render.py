@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -209,10 +209,11 @@ def schedule_words(profile):
     return ""
 
 
-def compose(profile, now=None, *, test=False):
-    """Build the dashboard for `profile` at `now` and render the digest it makes."""
+def compose(profile, now=None, *, test=False, board=None):
+    """Render the digest of `profile` at `now` from its dashboard: `board` if given (from
+    `dashboard.build_many`, see compose_many), else built now."""
     now = now or timezone.now()
-    board = dashboard.build(profile, now)
+    board = board or dashboard.build(profile, now)
     sections = []
     for name, title, explanation, kind in sections_in_order(profile):
         objects = getattr(board, name)
@@ -237,11 +238,12 @@ def compose(profile, now=None, *, test=False):
         "neutral_summary": NEUTRAL_SUMMARY,
         "preheader_fill": PREHEADER_FILL,
     }
+    why_template = get_template("emails/_digest_why.txt")
+    why_context = {"now": now, "profile": profile, "window": context["window"]}
     with timezone.override(profile.zone):
         for section in context["sections"]:
             for item in section.items:
-                why = render_to_string("emails/_digest_why.txt", {**context, "item": item})
-                item.why = " ".join(why.split())
+                item.why = " ".join(why_template.render({**why_context, "item": item}).split())
         # The headline is the subject (after "[Test] " for a test) and the preview text.
         headline = " ".join(render_to_string("emails/digest_subject.txt", context).split())
         subject = (TEST_PREFIX if test else "") + headline
@@ -260,6 +262,13 @@ def compose(profile, now=None, *, test=False):
         preheader=headline,
         confidential=profile.confidential_search,
     )
+
+
+def compose_many(profiles, now):
+    """{user id: Composed}: the digests of `profiles` at `now`, their dashboards read for
+    all of them at once (dashboard.build_many: the same queries for a batch of any size)."""
+    boards = dashboard.build_many(profiles, now)
+    return {p.user_id: compose(p, now, board=boards[p.user_id]) for p in profiles}
 
 
 def recipient(profile):

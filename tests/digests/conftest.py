@@ -86,11 +86,14 @@ class Recorder:
         self.lock = threading.Lock()
         self.messages = []
         self.hold = set()  # recipients whose DATA phase is held until released
+        self.refuse = set()  # recipients whose messages get "451 try again later"
         self.held = threading.Event()  # set once a held message waits
         self.dropped = threading.Event()  # set when a held message's client went away
         self.release = threading.Event()
 
     async def handle_DATA(self, server, session, envelope):
+        if self.refuse & set(envelope.rcpt_tos):
+            return "451 4.3.0 Try again later"
         if self.hold & set(envelope.rcpt_tos):
             self.held.set()
             # If the client goes away meanwhile, aiosmtpd cancels this coroutine and the
@@ -148,8 +151,13 @@ class SMTPServer:
         self.handler.hold = set()
         self.handler.release.set()
 
+    def refuse(self, *addresses):
+        """Answer messages to `addresses` with a transient refusal (none: accept all)."""
+        self.handler.refuse = set(addresses)
+
     def clear(self):
         self.release()
+        self.refuse()
         with self.handler.lock:
             self.handler.messages.clear()
 

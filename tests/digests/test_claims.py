@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from recruiters.digests import delivery
+from recruiters.digests import delivery, render
 from recruiters.models import Digest
 from tests.digests.seed import digest_user
 
@@ -52,9 +52,13 @@ def test_sent_or_skipped_digests_are_never_claimed_again(member):
 def test_a_worker_whose_claim_was_taken_over_does_not_send(member, mailoutbox):
     claim(member, "slow")
     claim(member, "b", NOW + timedelta(minutes=16))  # "slow" took longer than the lease
-    assert delivery._send_claimed(member.profile, PERIOD, now=NOW, claimer="slow") == (
-        delivery.NOT_OURS
-    )
+    composed = render.compose(member.profile, NOW)
+
+    def send(claimer):
+        with delivery._Mail() as mail:
+            return delivery._send_composed(member.profile, composed, PERIOD, claimer, mail)
+
+    assert send("slow") == delivery.NOT_OURS
     assert mailoutbox == []
-    assert delivery._send_claimed(member.profile, PERIOD, now=NOW, claimer="b") == delivery.SENT
+    assert send("b") == delivery.SENT
     assert len(mailoutbox) == 1

@@ -19,6 +19,7 @@ from django.utils import timezone
 from recruiters.digests import render
 from recruiters.digests.forms import DigestSettingsForm
 from recruiters.models import Profile
+from tests.dashboard.test_dashboard import daytime_zone
 from tests.digests.seed import SEEDED_SUBJECT, digest_user, seed_history
 from tests.factories import make_firm, make_user
 
@@ -40,8 +41,8 @@ IN_THE_BODY = NAMES[:-1]
 INVISIBLE = "\u034f\u200c\u00a0"  # the preheader's fill: &#847; &zwnj; &nbsp;
 
 
-def seeded(confidential, email="ada@example.com", now=NOW, **profile):
-    user = digest_user(email, time_zone="Europe/London", hour=9, **profile)
+def seeded(confidential, email="ada@example.com", now=NOW, time_zone="Europe/London", **profile):
+    user = digest_user(email, time_zone=time_zone, hour=9, **profile)
     Profile.objects.filter(user=user).update(confidential_search=confidential)
     user.profile.refresh_from_db()
     seed_history(user, now)
@@ -150,7 +151,10 @@ def page_text(response):
 
 @pytest.mark.parametrize("confidential", [True, False])
 def test_the_preview_page_shows_what_the_inbox_will_show(client, confidential):
-    user = seeded(confidential, now=timezone.now(), digest_email="ada.home@example.org")
+    now = timezone.now()  # the page reads the real clock: a zone where it is midday
+    user = seeded(
+        confidential, now=now, time_zone=daytime_zone(now), digest_email="ada.home@example.org"
+    )
     client.force_login(user)
 
     response = client.get(reverse("digest_preview"))

@@ -6,7 +6,6 @@ from unittest import mock
 import pytest
 
 from recruiters import tasks
-from recruiters.digests import tasks as digest_tasks
 from recruiters.models import FollowUp, Interaction
 from tests.digests.seed import digest_user
 from tests.factories import make_interaction, make_recruiter
@@ -70,15 +69,6 @@ def test_the_sweep_syncs_only_the_users_whose_follow_ups_may_be_out_of_date():
     assert FollowUp.objects.owned_by(pitched).get().rule == FollowUp.Rule.PITCH_ANSWER
     make_interaction(make_recruiter(written, name="Cy"), occurred_at=NOW)  # a write: stale
     assert queued_for_sync(due) == [written.pk]
-
-
-def test_a_batch_queues_one_send_task_per_user():
-    with mock.patch.object(digest_tasks.send_digest, "delay") as send:
-        digest_tasks.send_digest_batch.run([[1, "2026-03-12"], [2, "2026-W11"]], None)
-    assert [call.args for call in send.call_args_list] == [
-        (1, "2026-03-12", None),
-        (2, "2026-W11", None),
-    ]
 
 
 def test_sync_makes_the_rule_follow_ups_once():
