@@ -18,13 +18,13 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from recruiters import dashboard
-from recruiters.digests import conf, tokens
+from recruiters.digests import conf, tokens, why
 from recruiters.models import Profile
 
 # (attribute of dashboard.Dashboard, heading, explanation, item kind), in the dashboard's
@@ -238,12 +238,10 @@ def compose(profile, now=None, *, test=False, board=None):
         "neutral_summary": NEUTRAL_SUMMARY,
         "preheader_fill": PREHEADER_FILL,
     }
-    why_template = get_template("emails/_digest_why.txt")
-    why_context = {"now": now, "profile": profile, "window": context["window"]}
     with timezone.override(profile.zone):
         for section in context["sections"]:
             for item in section.items:
-                item.why = " ".join(why_template.render({**why_context, "item": item}).split())
+                item.why = why.sentence(item, now=now, profile=profile, window=context["window"])
         # The headline is the subject (after "[Test] " for a test) and the preview text.
         headline = " ".join(render_to_string("emails/digest_subject.txt", context).split())
         subject = (TEST_PREFIX if test else "") + headline

@@ -1,6 +1,11 @@
 from django import template
 
+from recruiters.digests import why
+
 register = template.Library()
+
+# Which of a double submission's clashing submissions you authorised, in one sentence.
+register.filter("authorised_words", why.authorised_words)
 
 
 @register.filter
