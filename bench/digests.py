@@ -1,6 +1,6 @@
 """Digest throughput: digests per second for one worker process, on realistic users.
 
-    bench/run-with-postgres.sh .venv/bin/python bench/digests.py [--users 100] [--rounds 3]
+    bench/run-with-postgres.sh .venv/bin/python bench/digests.py [--users 100] [--batch 100]
 
 Against the configured DATABASE_URL, inside one transaction that is rolled back at the end
 (the database is left as it was), the script
@@ -9,14 +9,15 @@ Against the configured DATABASE_URL, inside one transaction that is rolled back 
    six-month history, follow-ups open, snoozed and closed), in varied time zones; ANALYZE;
 2. composes every user's digest once, untimed: that makes the rule-made follow-ups
    current, as the hourly sweep has by the time a digest is due;
-3. times, over --rounds rounds of every user, what a send task does before SMTP:
-   `render.compose` (make the rule-made follow-ups current, evaluate every rule, render the
-   text and HTML parts) and building the MIME message: wall time, this process's CPU time,
-   the database backend's CPU time, SQL queries per digest; and the rules alone
-   (`dashboard.build`);
-4. times the whole claim-then-send path once per user (`delivery.deliver`: claim, render,
-   lock, "send" to Django's in-memory mail backend, mark sent), i.e. a worker's work minus
-   the network and the broker.
+3. times, over --rounds rounds of every user, what a batch task does before SMTP, in
+   batches of --batch users (DIGEST_BATCH_SIZE, 100): `render.compose_many` (the rules
+   for the whole batch at once, `dashboard.build_many`; then each digest's text and HTML
+   parts) and building each MIME message: wall time, this process's CPU time, the
+   database backend's CPU time, SQL queries per batch; the rules alone; and, once, the
+   same one digest at a time (`render.compose`, as the preview and the test digest do);
+4. times the whole claim-then-send path once per user (`delivery.deliver_batch`: claim,
+   render, lock, "send" to Django's in-memory mail backend, mark sent), i.e. a worker's
+   work minus the network and the broker.
 
 It prints digests per second (one process, sequential) and the figures per digest.
 """
@@ -38,7 +39,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from recruiters import dashboard  # noqa: E402
-from recruiters.digests import delivery, render  # noqa: E402
+from recruiters.digests import conf, delivery, render  # noqa: E402
 from recruiters.models import Profile  # noqa: E402
 
 ZONES = ["Europe/London", "Asia/Tokyo", "America/Los_Angeles", "Australia/Sydney", "UTC"]
@@ -83,6 +84,9 @@ def parse_args(argv):
     parser.add_argument("--recruiters", type=int, default=100, help="per user (100)")
     parser.add_argument("--interactions", type=int, default=1000, help="per user (1,000)")
     parser.add_argument("--rounds", type=int, default=3, help="timed rounds of every user (3)")
+    parser.add_argument(
+        "--batch", type=int, default=conf.batch_size(), help="users per batch (DIGEST_BATCH_SIZE)"
+    )
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--json", metavar="FILE", help="also write the figures to FILE")
     args = parser.parse_args(argv)
@@ -119,41 +123,57 @@ def main(argv=None):
             )
 
             counter = kit.QueryCounter()
-            queries = []  # per digest, every round
-            rounds = []
-            with connection.execute_wrapper(counter):
-                for _ in range(args.rounds):
+            size = min(args.batch, len(profiles))
+            batches = [profiles[n : n + size] for n in range(0, len(profiles), size)]
 
-                    def one_round():
-                        for profile in profiles:
-                            before = counter.count
-                            render.email(profile, render.compose(profile, now)).message()
-                            queries.append(counter.count - before)
+            def measured(compose_round, rounds):
+                """The median of `rounds` timed rounds, and the queries of each unit."""
+                queries, timings = [], []
+                with connection.execute_wrapper(counter):
+                    for _ in range(rounds):
+                        timings.append(kit.timed(lambda: compose_round(queries), 1, db_cpu))
+                walls = [t.wall[0] for t in timings]
+                middle = timings[walls.index(statistics.median_low(walls))]
+                return middle, walls, queries
 
-                    rounds.append(kit.timed(one_round, 1, db_cpu))
-            walls = [r.wall[0] for r in rounds]
-            middle = rounds[walls.index(statistics.median_low(walls))]
+            def batched_round(queries):
+                for batch in batches:
+                    before = counter.count
+                    composed = render.compose_many(batch, now)
+                    for profile in batch:
+                        render.email(profile, composed[profile.user_id]).message()
+                    queries.append(counter.count - before)
+
+            def one_at_a_time_round(queries):
+                for profile in profiles:
+                    before = counter.count
+                    render.email(profile, render.compose(profile, now)).message()
+                    queries.append(counter.count - before)
+
+            middle, walls, batch_queries = measured(batched_round, args.rounds)
             per = {
                 "wall_ms": 1000 * middle.wall[0] / len(profiles),
                 "cpu_ms": 1000 * middle.cpu[0] / len(profiles),
                 "db_cpu_ms": None if middle.db[0] is None else 1000 * middle.db[0] / len(profiles),
             }
             render_rate = rate(middle.wall[0], len(profiles))
+            alone, _, queries = measured(one_at_a_time_round, 1)
+            alone_rate = rate(alone.wall[0], len(profiles))
 
-            builds = kit.timed(
-                lambda: [dashboard.build(profile, now) for profile in profiles], 1, db_cpu
-            )
+            builds = kit.timed(lambda: [dashboard.build_many(b, now) for b in batches], 1, db_cpu)
 
             deliver_queries = []
 
             def deliver_all():
-                for n, profile in enumerate(profiles):
+                for n, batch in enumerate(batches):
                     before = counter.count
-                    outcome = delivery.deliver(
-                        profile.user_id, "bench", now=now, claimer=f"bench-{n}"
-                    )
+                    items = [[profile.user_id, "bench"] for profile in batch]
+                    outcomes, retry = delivery.deliver_batch(items, now=now, claimer=f"bench-{n}")
                     deliver_queries.append(counter.count - before)
-                    assert outcome in (delivery.SENT, delivery.SKIPPED), outcome
+                    assert not retry and set(outcomes.values()) <= {
+                        delivery.SENT,
+                        delivery.SKIPPED,
+                    }, outcomes
 
             with connection.execute_wrapper(counter):
                 delivered = kit.timed(deliver_all, 1, db_cpu)
@@ -165,19 +185,21 @@ def main(argv=None):
             print()
             kit.print_table(
                 [
-                    ("render: digests per second per process", f"{render_rate:.1f} /s"),
+                    (f"render: digests per second, batches of {size}", f"{render_rate:.1f} /s"),
                     (
                         f"  (median round of {args.rounds}; best, worst)",
                         f"{rate(min(walls), len(profiles)):.1f}, "
                         f"{rate(max(walls), len(profiles)):.1f} /s",
                     ),
-                    ("  SQL queries per digest", counts_words(queries)),
+                    (f"  SQL queries per batch of {size}", counts_words(batch_queries)),
                     ("  wall per digest", kit.ms(per["wall_ms"])),
                     ("  CPU per digest, this process", kit.ms(per["cpu_ms"])),
                     ("  CPU per digest, database backend", kit.ms(per["db_cpu_ms"])),
-                    ("  of which dashboard.build (sync + rules)", kit.ms(each(builds.wall[0]))),
-                    ("claim + render + send + mark sent", f"{deliver_rate:.1f} /s"),
-                    ("  SQL queries per digest", counts_words(deliver_queries)),
+                    ("  of which dashboard.build_many (the rules)", kit.ms(each(builds.wall[0]))),
+                    ("render one at a time (preview, test digest)", f"{alone_rate:.1f} /s"),
+                    ("  SQL queries per digest", counts_words(queries)),
+                    ("claim + render + send + mark sent, batched", f"{deliver_rate:.1f} /s"),
+                    (f"  SQL queries per batch of {size}", counts_words(deliver_queries)),
                     ("  wall per digest", kit.ms(each(delivered.wall[0]))),
                     ("  CPU per digest, this process", kit.ms(each(delivered.cpu[0]))),
                     ("  CPU per digest, database backend", kit.ms(each(delivered.db[0]))),
@@ -193,15 +215,18 @@ def main(argv=None):
                 analyze_s=analyze_s,
                 recruiters=args.recruiters,
                 interactions=args.interactions,
+                batch=size,
                 render_per_s=render_rate,
                 render_per_digest=per,
+                render_one_at_a_time_per_s=alone_rate,
+                queries_per_batch=sorted(set(batch_queries)),
                 queries_per_digest=sorted(set(queries)),
                 build_ms_per_digest=each(builds.wall[0]),
                 deliver_per_s=deliver_rate,
                 deliver_ms_per_digest=each(delivered.wall[0]),
                 deliver_cpu_ms_per_digest=each(delivered.cpu[0]),
                 deliver_db_cpu_ms_per_digest=each(delivered.db[0]),
-                queries_per_delivery=sorted(set(deliver_queries)),
+                queries_per_delivery_batch=sorted(set(deliver_queries)),
             )
             raise Rollback
     except Rollback:

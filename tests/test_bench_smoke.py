@@ -89,10 +89,12 @@ def test_dashboard_bench_queries_do_not_grow_with_the_data(bench):
 
 
 def test_digest_bench(bench):
-    figures, output = bench("digests.py", "--users", "3", "--rounds", "1", *TINY)
+    figures, output = bench("digests.py", "--users", "4", "--rounds", "1", "--batch", "2", *TINY)
     assert positive(figures["render_per_s"], figures["deliver_per_s"]), output
     assert positive(*figures["render_per_digest"].values()), output
     assert len(figures["queries_per_digest"]) == 1, "the same queries for every digest"
+    assert positive(figures["render_one_at_a_time_per_s"]), output
+    assert len(figures["queries_per_batch"]) == 1, "the same queries for every batch"
     assert "rolled back" in output
 
 
