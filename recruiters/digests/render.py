@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from recruiters import dashboard
-from recruiters.digests import conf, tokens, why
+from recruiters import dashboard, why
+from recruiters.digests import conf, tokens
 from recruiters.models import Profile
 
 # (attribute of dashboard.Dashboard, heading, explanation, item kind), in the dashboard's
@@ -229,7 +229,6 @@ def compose(profile, now=None, *, test=False, board=None):
         "all_clear": board.is_empty,
         "test": test,
         "schedule": schedule_words(profile),
-        "window": profile.one_sided_window_days,
         "dashboard_url": tokens.absolute(reverse("home")),
         "settings_url": tokens.absolute(reverse("settings")),
         "unsubscribe_url": tokens.unsubscribe_url(profile.user),  # the footer's and the header's
@@ -241,7 +240,7 @@ def compose(profile, now=None, *, test=False, board=None):
     with timezone.override(profile.zone):
         for section in context["sections"]:
             for item in section.items:
-                item.why = why.sentence(item, now=now, profile=profile, window=context["window"])
+                item.why = why.sentence(item.kind, item.obj, now=now, profile=profile)
         # The headline is the subject (after "[Test] " for a test) and the preview text.
         headline = " ".join(render_to_string("emails/digest_subject.txt", context).split())
         subject = (TEST_PREFIX if test else "") + headline

@@ -1,11 +1,17 @@
 from django import template
 
-from recruiters.digests import why
+from recruiters import why as explanations
 
 register = template.Library()
 
 # Which of a double submission's clashing submissions you authorised, in one sentence.
-register.filter("authorised_words", why.authorised_words)
+register.filter("authorised_words", explanations.authorised_words)
+
+
+@register.simple_tag(takes_context=True)
+def why(context, kind, row):
+    """Why `row` is in the dashboard's section of `kind`: the digest's words (recruiters/why.py)."""
+    return explanations.sentence(kind, row, now=context["now"], profile=context["profile"])
 
 
 @register.filter

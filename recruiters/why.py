@@ -1,8 +1,9 @@
-"""Why an item is in a digest: one sentence, as the dashboard explains it (templates/dashboard/).
+"""Why a row is in a section of the dashboard or the digest: one sentence, the same words in
+both (the dashboard's one-sided rows show badges instead of the last sentence).
 
-Plain functions rather than a template: a digest explains up to a hundred items, and a
-sweep sends thousands of digests. Dates and times are in the current time zone: the
-user's, as render.compose sets it.
+Plain functions rather than a template: a page or a digest explains up to a hundred rows,
+and a sweep sends thousands of digests. Dates and times are in the current time zone: the
+user's (the dashboard's middleware and render.compose set it).
 """
 
 from datetime import datetime
@@ -38,7 +39,7 @@ def authorised_words(role):
     )
 
 
-def _follow_up(o, now, profile, window):
+def _follow_up(o, now, profile):
     notes = f"{o.notes} " if o.notes else ""
     if o.current_due_at < now:
         due = (
@@ -49,7 +50,7 @@ def _follow_up(o, now, profile, window):
     return notes + due
 
 
-def _silent(o, now, profile, window):
+def _silent(o, now, profile):
     since = _when(o.silent_since, "j M")
     if o.chasers_since:
         told = (
@@ -66,12 +67,12 @@ def _silent(o, now, profile, window):
     return f"{told} ({timesince(o.silent_since, now)}); {threshold} {thread}"
 
 
-def _awaiting(o, now, profile, window):
+def _awaiting(o, now, profile):
     asked = o.awaiting_reply_since
     return f"You asked on {_when(asked, 'j M')} ({timesince(asked, now)} ago); no reply yet."
 
 
-def _one_sided(o, now, profile, window):
+def _one_sided(o, now, profile):
     verdicts = [
         words
         for flag, words in (
@@ -83,15 +84,15 @@ def _one_sided(o, now, profile, window):
     ]
     return " ".join(
         [
-            f"Last {window} days: {o.outbound_in_window} from you, {o.inbound_in_window} from "
-            f"them; value {o.value_given_in_window} given, {o.value_received_in_window} "
-            "received.",
+            f"Last {profile.one_sided_window_days} days: {o.outbound_in_window} from you, "
+            f"{o.inbound_in_window} from them; value {o.value_given_in_window} given, "
+            f"{o.value_received_in_window} received.",
             *verdicts,
         ]
     )
 
 
-def _double_submission(o, now, profile, window):
+def _double_submission(o, now, profile):
     return (
         f"For {o.title} on {_when(o.submitted_on, 'j M Y')}; {o.clash_count} other "
         f"recruiter{pluralize(o.clash_count)} submitted you there within six months of it. "
@@ -99,7 +100,7 @@ def _double_submission(o, now, profile, window):
     )
 
 
-def _unauthorised(o, now, profile, window):
+def _unauthorised(o, now, profile):
     return (
         f"For {o.title} ({o.get_stage_display().lower()}) on {_when(o.submitted_on, 'j M Y')}. "
         "You did not authorise this submission: a recruiter should put you forward only "
@@ -107,7 +108,7 @@ def _unauthorised(o, now, profile, window):
     )
 
 
-def _check_in(o, now, profile, window):
+def _check_in(o, now, profile):
     last = o.last_contact_at
     return (
         f"An “invest” relationship with no contact since {_when(last, 'j M')} "
@@ -115,7 +116,7 @@ def _check_in(o, now, profile, window):
     )
 
 
-def _dormant(o, now, profile, window):
+def _dormant(o, now, profile):
     last = o.last_contact_at
     return (
         f"No contact either way since {_when(last, 'j M Y')} ({timesince(last, now)}): "
@@ -136,8 +137,6 @@ SENTENCES = {
 }
 
 
-def sentence(item, *, now, profile, window):
-    """Why `item` (a render.Item) is in the digest of `profile` at `now`; `window` is the
-    one-sided rule's window in days."""
-    text = SENTENCES[item.kind](item.obj, now, profile, window)
-    return " ".join(text.split())
+def sentence(kind, row, *, now, profile):
+    """Why `row` is in the section of `kind` (a render.Item's kind) for `profile` at `now`."""
+    return " ".join(SENTENCES[kind](row, now, profile).split())
