@@ -7,6 +7,7 @@ however many rows it flags.
 """
 
 from django import template
+from django.utils.html import format_html
 
 from recruiters import confidential
 
@@ -20,9 +21,19 @@ def _tie(context, row):
     return confidential.for_request(request).of(row)
 
 
-@register.inclusion_tag("confidential/_tie_badge.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def tie_badge(context, row):
-    return {"tie": _tie(context, row)}
+    # Markup here, not an included template: a page asks this of every row, and most
+    # rows are not tied.
+    tie = _tie(context, row)
+    if tie is None:
+        return ""
+    return format_html(
+        '<span class="badge tied" title="{}">{}<span class="visually-hidden">: {}</span></span>',
+        tie.reason,
+        tie.label,
+        tie.reason,
+    )
 
 
 @register.simple_tag(takes_context=True)
