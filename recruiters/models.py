@@ -344,6 +344,20 @@ class Interaction(OwnedModel):
             models.Index(fields=["recruiter", "occurred_at"]),
             models.Index(fields=["owner", "occurred_at"]),
             models.Index(fields=["recruiter", "direction", "occurred_at"]),
+            # rules._feedback_after, probed once per interview (feedback owed, the health
+            # card, the sync): a recruiter's feedback, without their other inbound rows.
+            models.Index(
+                fields=["recruiter", "occurred_at"],
+                condition=Q(direction=InteractionDirection.INBOUND)
+                & (Q(kind=InteractionKind.INTERVIEW_FEEDBACK) | Q(value=InteractionValue.FEEDBACK)),
+                name="interaction_feedback",
+            ),
+            # A user's interviews: feedback owed, the news of updates owed, the next change.
+            models.Index(
+                fields=["owner", "occurred_at"],
+                condition=Q(kind=InteractionKind.INTERVIEW),
+                name="interaction_owner_interviews",
+            ),
         ]
 
     def __str__(self):
