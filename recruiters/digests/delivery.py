@@ -108,10 +108,16 @@ def deliver(user_id, period, *, now, claimer):
 def deliver_batch(items, *, now, claimer):
     """deliver() for every [user_id, period] of `items`, their digests composed together
     (render.compose_many: the same queries for the whole batch) and sent over one SMTP
-    connection. Returns ({user_id: what happened}, [[user_id, period] to retry]): a digest
-    whose render or send failed has the failure recorded and stays claimed by `claimer`,
-    for a retry of its own (tasks.send_digest) to take over at once."""
-    periods = dict(items)
+    connection. Returns ({user_id: what happened}, [[user_id, period] to send alone]): a
+    digest whose render or send failed has the failure recorded and stays claimed by
+    `claimer`, for a send of its own (tasks.send_digest) to take over at once; so does a
+    second period of a user already in the batch, unclaimed."""
+    periods, retry = {}, []
+    for user_id, period in items:
+        if user_id in periods:  # a second period of one user (a stale claim): on its own
+            retry.append([user_id, period])
+        else:
+            periods[user_id] = period
     profiles = Profile.objects.select_related("user").filter(user_id__in=periods)
     outcomes = dict.fromkeys(periods, NO_USER)
     claimed = []
@@ -128,8 +134,7 @@ def deliver_batch(items, *, now, claimer):
     except Exception as error:
         for profile in claimed:
             _record_failure(profile.user_id, periods[profile.user_id], claimer, now, error)
-        return outcomes, [[p.user_id, periods[p.user_id]] for p in claimed]
-    retry = []
+        return outcomes, retry + [[p.user_id, periods[p.user_id]] for p in claimed]
     with _Mail() as mail:
         for profile in claimed:
             user_id, period = profile.user_id, periods[profile.user_id]

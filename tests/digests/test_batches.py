@@ -83,3 +83,20 @@ def test_a_digest_refused_in_a_batch_is_retried_alone_and_arrives_once(worker, s
     worker.drain(timeout=40)
     per_address = Counter(str(message["To"]) for message in smtp.messages())
     assert per_address == Counter({user.email: 1 for user in users})
+
+
+@pytest.mark.django_db
+def test_a_second_period_of_one_user_is_left_to_a_send_of_its_own(mailoutbox):
+    user = digest_user("twice@example.com", hour=9, digest_when_all_clear=True)
+    yesterday = "2026-03-11"  # a claim whose worker died, due again with today's digest
+    items = [[user.pk, PERIOD], [user.pk, yesterday]]
+
+    outcomes, alone = delivery.deliver_batch(items, now=NOW, claimer="batch")
+
+    assert outcomes == {user.pk: delivery.SENT} and alone == [[user.pk, yesterday]]
+    assert delivery.deliver(user.pk, yesterday, now=NOW, claimer="batch") == delivery.SENT
+    assert dict(Digest.objects.values_list("period", "state")) == {
+        PERIOD: "sent",
+        yesterday: "sent",
+    }
+    assert len(mailoutbox) == 2
