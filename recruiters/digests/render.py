@@ -1,8 +1,10 @@
 """The digest e-mail: the dashboard's sections, as an HTML and a plain-text message.
 
-The items are exactly the dashboard's: `recruiters.dashboard.build(profile, now)` makes the
-rule-made follow-ups current and evaluates every rule of recruiters.rules; nothing here
-re-derives a rule. Templates: templates/emails/digest.html, digest.txt, digest_subject.txt.
+The items are exactly the dashboard's: `recruiters.dashboard.build(profile, now)` (or
+`build_many` for a batch of users, `compose_many`) makes the rule-made follow-ups current
+and evaluates every rule of recruiters.rules; nothing here re-derives a rule, and each
+item is explained in the dashboard's words (recruiters.why). Templates:
+templates/emails/digest.html, digest.txt, digest_subject.txt.
 Dates are shown in the user's time zone; links are absolute (settings.SITE_URL).
 
 In a confidential search (Profile.confidential_search) nothing that shows before the
