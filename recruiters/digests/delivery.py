@@ -19,7 +19,9 @@ was transmitted is ambiguous in SMTP itself (RFC 1047) and is retried. Both err 
 "at least once", with the same Message-ID, rather than dropping a digest.
 """
 
+import functools
 import logging
+import operator
 import smtplib
 
 from django.core.mail import get_connection
@@ -59,6 +61,35 @@ def claim(user_id, period, *, now, claimer):
         .update(claimed_by=claimer, claimed_at=now)
     )
     return taken == 1
+
+
+def claim_many(items, *, now, claimer):
+    """claim() for every (user_id, period) of `items` at once, in three queries however
+    many: insert the new claims, take over the old ones that may be, read which are ours.
+    Returns the set of (user_id, period) that are ours to send."""
+    if not items:
+        return set()
+    Digest.objects.bulk_create(
+        [
+            Digest(
+                user_id=user_id,
+                period=period,
+                state=Digest.State.CLAIMED,
+                claimed_at=now,
+                claimed_by=claimer,
+            )
+            for user_id, period in items
+        ],
+        ignore_conflicts=True,  # the unique (user, period) decides who owns a claim
+    )
+    rows = Digest.objects.filter(
+        functools.reduce(operator.or_, (Q(user_id=u, period=p) for u, p in items)),
+        state=Digest.State.CLAIMED,
+    )
+    rows.filter(Q(claimed_at__lt=now - conf.lease()) | Q(claimed_by=claimer)).update(
+        claimed_by=claimer, claimed_at=now
+    )
+    return set(rows.filter(claimed_by=claimer).values_list("user_id", "period"))
 
 
 def _ours(user_id, period, claimer):
@@ -114,16 +145,19 @@ def deliver_batch(items, *, now, claimer):
     second period of a user already in the batch, unclaimed."""
     periods, retry = {}, []
     for user_id, period in items:
+        if periods.get(user_id) == period:  # the same digest twice: once is enough
+            continue
         if user_id in periods:  # a second period of one user (a stale claim): on its own
             retry.append([user_id, period])
         else:
             periods[user_id] = period
-    profiles = Profile.objects.select_related("user").filter(user_id__in=periods)
+    profiles = list(Profile.objects.select_related("user").filter(user_id__in=periods))
     outcomes = dict.fromkeys(periods, NO_USER)
+    ours = claim_many([(p.user_id, periods[p.user_id]) for p in profiles], now=now, claimer=claimer)
     claimed = []
     for profile in profiles:
         period = periods[profile.user_id]
-        if not claim(profile.user_id, period, now=now, claimer=claimer):
+        if (profile.user_id, period) not in ours:
             outcomes[profile.user_id] = NOT_OURS
         else:
             outcomes[profile.user_id] = _skip_unsendable(profile, period, claimer)

@@ -62,3 +62,30 @@ def test_a_worker_whose_claim_was_taken_over_does_not_send(member, mailoutbox):
     assert mailoutbox == []
     assert send("b") == delivery.SENT
     assert len(mailoutbox) == 1
+
+
+def test_a_batch_claims_as_each_claim_would():
+    new, fresh, stale, retried, sent = (
+        digest_user(f"batch-claim-{n}@example.com") for n in range(5)
+    )
+    claim(fresh, "other")  # within its lease: not ours
+    claim(stale, "dead", NOW - timedelta(minutes=16))  # its lease ran out: ours
+    claim(retried, "batch", NOW - timedelta(minutes=1))  # our own, from an earlier try
+    Digest.objects.create(user=sent, period=PERIOD, state="sent", sent_at=NOW, claimed_by="batch")
+    items = [(user.pk, PERIOD) for user in (new, fresh, stale, retried, sent)]
+
+    ours = delivery.claim_many(items, now=NOW, claimer="batch")
+
+    assert ours == {(new.pk, PERIOD), (stale.pk, PERIOD), (retried.pk, PERIOD)}
+    claims = {row.user_id: row for row in Digest.objects.all()}
+    assert claims[fresh.pk].claimed_by == "other"
+    assert claims[sent.pk].state == "sent"
+    assert all(claims[u.pk].claimed_at == NOW for u in (new, stale, retried))
+    # A second batch with the same digests gets none of them.
+    assert delivery.claim_many(items, now=NOW, claimer="another batch") == set()
+
+
+def test_an_empty_batch_claims_nothing(member):
+    claim(member, "dead", NOW - timedelta(hours=1))
+    assert delivery.claim_many([], now=NOW, claimer="batch") == set()
+    assert Digest.objects.get().claimed_by == "dead"
