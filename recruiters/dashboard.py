@@ -5,7 +5,7 @@ what is shown: each section asks the database for its first SECTION_LIMIT rows a
 same query, how many there are in all (a window count), unless it is the one expanded.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 from django.db.models import Count, F, Window
@@ -89,7 +89,11 @@ class Dashboard:
     dormant: Rows
     recruiter_count: int
     now: datetime
-    counts: dict = field(default_factory=dict)
+
+    @property
+    def counts(self):
+        """{section: how many rows it has in all}."""
+        return {f.name: getattr(self, f.name).total for f in fields(self) if f.type is Rows}
 
     @property
     def is_empty(self):
@@ -136,10 +140,7 @@ def build(profile, now=None, *, expanded=None):
         for name, queryset in sections(profile, now).items()
     }
     return Dashboard(
-        **rows,
-        recruiter_count=Recruiter.objects.owned_by(profile.user).count(),
-        now=now,
-        counts={name: section.total for name, section in rows.items()},
+        **rows, recruiter_count=Recruiter.objects.owned_by(profile.user).count(), now=now
     )
 
 
@@ -162,13 +163,11 @@ def build_many(profiles, now):
         .annotate(n=Count("pk"))
         .values_list("owner", "n")
     )
-    boards = {}
-    for user_id in owners.user_ids:
-        own = {name: by_owner.get(user_id, Rows([], 0)) for name, by_owner in rows.items()}
-        boards[user_id] = Dashboard(
-            **own,
+    return {
+        user_id: Dashboard(
+            **{name: by_owner.get(user_id, Rows([], 0)) for name, by_owner in rows.items()},
             recruiter_count=recruiter_counts.get(user_id, 0),
             now=now,
-            counts={name: section.total for name, section in own.items()},
         )
-    return boards
+        for user_id in owners.user_ids
+    }

@@ -346,16 +346,21 @@ def update_rows(follow_ups, attnames):
         cursor.executemany(f"UPDATE {table} SET {columns} WHERE id = %s", rows)
 
 
+def recruiters_marked():
+    """Exists: the outer profile's user has recruiters whose follow-ups a write left to sync
+    (RecruiterState.follow_ups_stale)."""
+    return Exists(RecruiterState.objects.filter(owner=OuterRef("user"), follow_ups_stale=True))
+
+
 def needing_sync(moment):
     """Active users whose rule-made follow-ups may be out of date at `moment`: those for
     whom sync_rule_follow_ups_if_needed would sync (indexed)."""
-    marked = RecruiterState.objects.filter(owner=OuterRef("user"), follow_ups_stale=True)
     due = (
         Q(follow_ups_stale=True)
         | Q(follow_ups_change_at__lte=moment)
         | Q(follow_ups_synced_at__isnull=True)
         | Q(follow_ups_synced_at__gt=moment)
-        | Exists(marked)
+        | recruiters_marked()
     )
     return Profile.objects.filter(due, user__is_active=True).order_by("user_id")
 
@@ -368,10 +373,9 @@ def sync_rule_follow_ups_if_needed(profile, now=None):
     some recruiters only (RecruiterState.follow_ups_stale). Otherwise one SELECT, and no
     write. Returns (created, closed)."""
     now = now or timezone.now()
-    marked = RecruiterState.objects.filter(owner=OuterRef("user"), follow_ups_stale=True)
     synced_at, stale, change_at, theirs = (
         Profile.objects.filter(pk=profile.pk)
-        .annotate(recruiters_marked=Exists(marked))
+        .annotate(recruiters_marked=recruiters_marked())
         .values_list(
             "follow_ups_synced_at", "follow_ups_stale", "follow_ups_change_at", "recruiters_marked"
         )
