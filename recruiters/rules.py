@@ -719,9 +719,13 @@ def double_submissions(profile, now):
             employer__isnull=False,
             recruiter__isnull=False,
         )
-        .annotate(clash_count=counted(clashes))
-        .filter(clash_count__gt=0)
-        .annotate(authorised_clash_count=counted(clashes.filter(submission_authorised=True)))
+        # EXISTS, not clash_count > 0: it stops at the first clash, and the counts are then
+        # worked out only for the rows read (a dashboard's first ten).
+        .filter(Exists(clashes))
+        .annotate(
+            clash_count=counted(clashes),
+            authorised_clash_count=counted(clashes.filter(submission_authorised=True)),
+        )
         .select_related("employer", "recruiter")
         .defer("notes", "employer__notes", "recruiter__notes")
         .order_by("employer__name", "submitted_on")
