@@ -379,6 +379,9 @@ class RecruiterState(models.Model):
     these columns for `now` in [computed_at, valid_until) and the window they were counted
     over, and work a figure out from the history otherwise: an optimisation, never a second
     definition. The sweep refreshes rows whose `valid_until` has passed.
+
+    Only the window counts change when an interaction leaves the window: every other figure
+    holds until `next_touch_at`, the next interaction dated later (rules.state_holds).
     """
 
     recruiter = models.OneToOneField(
@@ -387,6 +390,7 @@ class RecruiterState(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     computed_at = models.DateTimeField()
     valid_until = models.DateTimeField(null=True, blank=True)
+    next_touch_at = models.DateTimeField(null=True, blank=True)
     window_days = models.PositiveSmallIntegerField()
     last_inbound_at = models.DateTimeField(null=True)
     last_outbound_at = models.DateTimeField(null=True)

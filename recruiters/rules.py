@@ -224,13 +224,22 @@ RECRUITER_FIGURES = (
 )
 
 
-def state_holds(profile, now):
-    """Q: the outer recruiter's kept state (RecruiterState) holds its figures at `now`: it
-    was computed no later than `now`, nothing has changed with time since (`valid_until`),
-    and over the user's current window."""
+# The figures that only an interaction dated later changes with time: all but the window
+# counts, which an interaction leaving the window changes too.
+TOUCH_FIGURES = tuple(name for name in RECRUITER_FIGURES if name not in WINDOW_COUNTS)
+
+
+def state_holds(profile, now, *figures):
+    """Q: the outer recruiter's kept state (RecruiterState) holds the named figures (all if
+    none named) at `now`: it was computed no later than `now`, over the user's current
+    window, and time has changed none of them since. An interaction dated later changes
+    every figure when its moment comes (`next_touch_at`); the oldest one in the window
+    leaving it changes the window counts (`valid_until` is the first of the two)."""
     window_days = owners_of(profile).value(lambda p: p.one_sided_window_days, IntegerField())
+    touch_only = figures and set(figures) <= set(TOUCH_FIGURES)
+    until = "next_touch_at" if touch_only else "valid_until"
     return Q(state__computed_at__lte=now, state__window_days=window_days) & (
-        Q(state__valid_until__gt=now) | Q(state__valid_until__isnull=True)
+        Q(**{f"state__{until}__gt": now}) | Q(**{f"state__{until}__isnull": True})
     )
 
 
@@ -245,15 +254,29 @@ def kept_state_written():
 
 
 def read_kept_state(profile, now):
-    """Let the rules asked with this `profile` object at `now` read every recruiter figure
-    straight from the kept state, if it holds at `now` for every one of the user's
-    recruiters (one query; a page asks this once before its rules). Otherwise they go on
-    choosing recruiter by recruiter (`kept_figure`). Returns whether it holds."""
+    """Let the rules asked with this `profile` object at `now` read recruiter figures
+    straight from the kept state, where it holds at `now` for every one of the user's
+    recruiters: every figure, or every figure but the window counts (which an interaction
+    leaving the window changes while the rest still hold). One query; a page asks it once
+    before its rules. The other figures go on choosing recruiter by recruiter
+    (`kept_figure`). Returns whether every figure holds."""
     now = now.astimezone(UTC)
-    stale = owners_of(profile).rows(Recruiter.objects).exclude(state_holds(profile, now))
-    holds = not stale.exists()
-    profile.kept_state_holds_at = (now, _kept_state_writes) if holds else None
-    return holds
+    tally = (
+        owners_of(profile)
+        .rows(Recruiter.objects)
+        .aggregate(
+            recruiters=Count("pk"),
+            every_figure=Count("pk", filter=state_holds(profile, now)),
+            touch_figures=Count("pk", filter=state_holds(profile, now, *TOUCH_FIGURES)),
+        )
+    )
+    held = set()
+    if tally["touch_figures"] == tally["recruiters"]:
+        held.update(TOUCH_FIGURES)
+    if tally["every_figure"] == tally["recruiters"]:
+        held.update(RECRUITER_FIGURES)
+    profile.kept_state_read = (now, _kept_state_writes, frozenset(held))
+    return held == set(RECRUITER_FIGURES)
 
 
 def kept_figure(name, holds, from_history):
@@ -279,18 +302,18 @@ def with_health(profile, now, *figures):
 
     Each figure is read from the recruiter's kept state (RecruiterState) when that holds at
     `now`, else worked out from the history (`history_figures`, the definition), so a rule
-    names only the figures it reads. After `read_kept_state(profile, now)` found that it
-    holds for every recruiter, the figures are the kept columns alone.
+    names only the figures it reads. The figures that `read_kept_state(profile, now)` found
+    holding for every recruiter are the kept columns alone.
     """
     names = figures or (*RECRUITER_FIGURES, "silence_threshold")
     kept = [name for name in names if name != "silence_threshold"]
-    if getattr(profile, "kept_state_holds_at", None) == (now, _kept_state_writes):
-        chosen = {name: F(f"state__{name}") for name in kept}
-    else:
-        holds = state_holds(profile, now)
-        chosen = {
-            name: kept_figure(name, holds, expression)
-            for name, expression in history_figures(profile, now, *kept).items()
+    read = getattr(profile, "kept_state_read", None)
+    held = read[2] if read and read[:2] == (now, _kept_state_writes) else frozenset()
+    chosen = {name: F(f"state__{name}") for name in kept if name in held}
+    if rest := [name for name in kept if name not in held]:
+        chosen |= {
+            name: kept_figure(name, state_holds(profile, now, name), expression)
+            for name, expression in history_figures(profile, now, *rest).items()
         }
     if "silence_threshold" in names:
         chosen["silence_threshold"] = silence_threshold_days(profile)

@@ -11,8 +11,9 @@ transaction of every write that changes them:
 - bulk writes (imports, restore, the demo account): `refresh(user)` when they are done;
 - a change of the one-sided window, which every count depends on: `refresh(user)`;
 - time passing: each row says until when it holds (`valid_until`: the next interaction
-  dated later, or the oldest one in the window leaving it); the sweep refreshes the rows
-  whose moment has come (`refresh_expired`).
+  dated later, or the oldest one in the window leaving it; `next_touch_at`, the next
+  interaction dated later alone, for every figure but the window counts); the sweep
+  refreshes the rows whose moment has come (`refresh_expired`).
 
 `rules.with_health` reads a row only while it holds and works the figure out from the
 history otherwise, so a missing or expired row is never wrong, only slower. A bulk write
@@ -120,6 +121,7 @@ def _upsert(fresh, profile, now, follow_ups_stale):
         "window_days": "%s",
         "follow_ups_stale": "%s",
         "valid_until": valid_until,
+        "next_touch_at": next_touch,
         **{name: f"fresh.{quote(name)}" for name in FIGURES},
     }
     kept = [name for name in columns if name not in ("recruiter_id", "owner_id")]

@@ -46,12 +46,11 @@ def kept_rows(user):
     return {row.recruiter_id: row for row in RecruiterState.objects.filter(owner=user)}
 
 
-def holds(row, now, window):
-    return (
-        row.computed_at <= now
-        and row.window_days == window
-        and (row.valid_until is None or row.valid_until > now)
-    )
+def holds(row, now, window, until="valid_until"):
+    """Whether `row` holds its figures at `now`: all of them until `valid_until`, all but
+    the window counts until `next_touch_at` (rules.state_holds)."""
+    moment = getattr(row, until)
+    return row.computed_at <= now and row.window_days == window and (moment is None or moment > now)
 
 
 def figures(row):
@@ -126,6 +125,9 @@ def test_the_kept_state_equals_a_rebuild_after_any_sequence_of_writes(steps, win
         for rid, row in kept_now.items():
             if holds(row, now, window):
                 assert figures(row) == from_history[rid], f"recruiter {rid} drifted"
+            if holds(row, now, window, "next_touch_at"):
+                touch = {name: from_history[rid][name] for name in rules.TOUCH_FIGURES}
+                assert {name: getattr(row, name) for name in touch} == touch, rid
         state.refresh_expired(now)
         refreshed = kept_rows(user)
         assert all(holds(row, now, window) for row in refreshed.values())
@@ -211,6 +213,7 @@ def test_a_row_holds_until_the_next_interaction_dated_later(user):
     tomorrow = make_interaction(ann, occurred_at=now + DAY, direction=IN)
     row = kept(ann)
     assert row.last_inbound_at == now - DAY and row.valid_until == tomorrow.occurred_at
+    assert row.next_touch_at == tomorrow.occurred_at
 
 
 def test_a_row_holds_until_the_oldest_touch_in_the_window_leaves_it(user):
@@ -221,6 +224,25 @@ def test_a_row_holds_until_the_oldest_touch_in_the_window_leaves_it(user):
     row = kept(ann)
     assert row.outbound_in_window == 2
     assert row.valid_until == oldest.occurred_at + timedelta(days=90)
+
+
+def test_past_its_window_edge_a_row_still_holds_every_figure_but_the_counts(user):
+    now = timezone.now()
+    ann = make_recruiter(user, name="Ann")
+    make_interaction(ann, occurred_at=now - 10 * DAY, direction=OUT)
+    row = kept(ann)
+    assert row.next_touch_at is None and row.valid_until == now - 10 * DAY + 90 * DAY
+    later = now + 81 * DAY  # the message has left the 90-day window
+    profile = Profile.objects.get(user=user)
+
+    def reads_history(figure):
+        return "recruiters_interaction" in str(rules.with_health(profile, later, figure).query)
+
+    assert not rules.read_kept_state(profile, later)  # not every figure holds...
+    assert not reads_history("last_outbound_at")  # ...but these do, for every recruiter
+    assert reads_history("outbound_in_window")
+    figures = rules.with_health(profile, later).get(pk=ann.pk)
+    assert figures.last_outbound_at == now - 10 * DAY and figures.outbound_in_window == 0
 
 
 def test_a_recruiter_with_no_history_has_a_state_that_always_holds(user):
