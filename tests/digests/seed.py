@@ -1,5 +1,7 @@
 """Users and histories for the digest tests, laid out relative to a clock."""
 
+import html as html_lib
+import re
 from datetime import timedelta
 
 from recruiters.models import Interaction, Profile, Role
@@ -13,6 +15,15 @@ from tests.factories import (
 
 IN, OUT = Interaction.Direction.INBOUND, Interaction.Direction.OUTBOUND
 Kind = Interaction.Kind
+INVISIBLE = "\u034f\u200c\u00a0"  # the preheader's fill: &#847; &zwnj; &nbsp;
+PREHEADER = re.compile(r'<body[^>]*>\s*<div style="display:none;[^"]*">(.*?)</div>', re.S)
+
+
+def preheader(html):
+    """The hidden preheader of a digest's HTML, without its invisible fill (in lines)."""
+    found = PREHEADER.search(html)
+    assert found, "the preheader is the first thing in the body"
+    return html_lib.unescape(found.group(1)).strip(INVISIBLE + " \r\n")
 
 
 def digest_user(email, *, time_zone="UTC", hour=8, frequency="daily", weekday=0, **profile):

@@ -20,7 +20,7 @@ from recruiters.digests import render
 from recruiters.digests.forms import DigestSettingsForm
 from recruiters.models import Profile
 from tests.dashboard.test_dashboard import daytime_zone
-from tests.digests.seed import SEEDED_SUBJECT, digest_user, seed_history
+from tests.digests.seed import SEEDED_SUBJECT, digest_user, preheader, seed_history
 from tests.factories import make_firm, make_user
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,6 @@ NAMES = [
     "Staff Engineer",  # Dana's role: the digest names it nowhere, least of all up front
 ]
 IN_THE_BODY = NAMES[:-1]
-INVISIBLE = "\u034f\u200c\u00a0"  # the preheader's fill: &#847; &zwnj; &nbsp;
 
 
 def seeded(confidential, email="ada@example.com", now=NOW, time_zone="Europe/London", **profile):
@@ -47,13 +46,6 @@ def seeded(confidential, email="ada@example.com", now=NOW, time_zone="Europe/Lon
     user.profile.refresh_from_db()
     seed_history(user, now)
     return user
-
-
-def preheader(html):
-    """The hidden preheader of a digest's HTML, without its invisible fill."""
-    found = re.search(r'<body[^>]*>\s*<div style="display:none;[^"]*">(.*?)</div>', html, re.S)
-    assert found, "the preheader is the first thing in the body"
-    return html_lib.unescape(found.group(1)).strip(INVISIBLE + " ")
 
 
 def visible_text(html):

@@ -86,6 +86,20 @@ def test_a_long_section_shows_the_dashboards_first_items_and_says_how_many_more(
     assert "… and 3 more in Callback" in composed.html
 
 
+def test_both_parts_go_as_written_not_quoted_printable(seeded):
+    user, _ = seeded
+    composed = render.compose(user.profile, NOW)
+    mime = render.email(user.profile, composed).message()
+    encodings = {
+        part.get_content_type(): part["Content-Transfer-Encoding"]
+        for part in mime.walk()
+        if not part.is_multipart()
+    }
+    assert encodings.keys() == {"text/plain", "text/html"}
+    assert set(encodings.values()) <= {"7bit", "8bit"}, encodings
+    assert max(len(line) for line in composed.html.encode().splitlines()) < 998
+
+
 def test_unsubscribe_headers_rfc_8058(seeded):
     user, _ = seeded
     send(user)

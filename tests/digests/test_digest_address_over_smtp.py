@@ -1,8 +1,6 @@
 """The digest address and a confidential search, on what a real SMTP server receives from
 a real worker: who it goes to, and what the headers say before the e-mail is opened."""
 
-import html as html_lib
-import re
 from datetime import UTC, datetime
 from email.utils import parseaddr
 
@@ -12,7 +10,7 @@ from django.urls import reverse
 
 from recruiters.models import Digest, Profile
 from tests.digests.conftest import wait_until
-from tests.digests.seed import SEEDED_SUBJECT, digest_user, seed_history
+from tests.digests.seed import SEEDED_SUBJECT, digest_user, preheader, seed_history
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,12 +40,6 @@ def digest_user_with_address(confidential):
 
 def sent(user):
     return Digest.objects.filter(user=user, state=Digest.State.SENT).first()
-
-
-def preheader(html):
-    found = re.search(r'<body[^>]*>\s*<div style="display:none;[^"]*">(.*?)</div>', html, re.S)
-    assert found, "the preheader is the first thing in the body"
-    return html_lib.unescape(found.group(1)).strip("\u034f\u200c\u00a0 ")
 
 
 @pytest.mark.parametrize("confidential", [True, False], ids=["confidential", "open"])
