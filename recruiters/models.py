@@ -16,9 +16,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 
+from recruiters import paths
 from recruiters.encryption import EncryptedJSONField, EncryptedTextField
 
 
@@ -84,7 +84,7 @@ class Firm(OwnedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("firm_detail", args=[self.pk])
+        return paths.path("firm_detail", self.pk)
 
 
 class RecruiterKind(models.TextChoices):
@@ -168,7 +168,7 @@ class Recruiter(OwnedModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("recruiter_detail", args=[self.pk])
+        return paths.path("recruiter_detail", self.pk)
 
     @property
     def specialty_list(self):
@@ -255,7 +255,7 @@ class Role(OwnedModel):
         return f"{self.title} at {self.employer}" if self.employer else self.title
 
     def get_absolute_url(self):
-        return reverse("role_board") + f"#role-{self.pk}"
+        return paths.path("role_board") + f"#role-{self.pk}"
 
     def clean(self):
         if (
@@ -366,7 +366,7 @@ class Interaction(OwnedModel):
         )
 
     def get_absolute_url(self):
-        return reverse("recruiter_detail", args=[self.recruiter_id]) + f"#interaction-{self.pk}"
+        return paths.path("recruiter_detail", self.recruiter_id) + f"#interaction-{self.pk}"
 
 
 class RecruiterState(models.Model):
@@ -506,7 +506,7 @@ class FollowUp(OwnedModel):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("follow_up_list") + f"#follow-up-{self.pk}"
+        return paths.path("follow_up_list") + f"#follow-up-{self.pk}"
 
     @property
     def effective_due_at(self):

@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from recruiters import dashboard, why
+from recruiters import dashboard, paths, why
 from recruiters.digests import conf, tokens
 from recruiters.models import Profile
 
@@ -188,16 +188,16 @@ def _item(kind, obj, profile):
             kind,
             obj,
             obj.title,
-            tokens.absolute(reverse("follow_up_edit", args=[obj.pk])),
+            tokens.absolute(paths.path("follow_up_edit", obj.pk)),
             done_url=tokens.follow_up_url(obj, "done", profile),
             snooze_url=tokens.follow_up_url(obj, "snooze", profile),
         )
     if kind == "role":
         title = f"{obj.recruiter} submitted you to {obj.employer}"
-        return Item(kind, obj, title, tokens.absolute(reverse("role_edit", args=[obj.pk])))
+        return Item(kind, obj, title, tokens.absolute(paths.path("role_edit", obj.pk)))
     if kind == "unauthorised":
         to = f" to {obj.employer}" if obj.employer_id else ""
-        url = tokens.absolute(reverse("home")) + f"#unauthorised-{obj.pk}"  # its one click
+        url = tokens.absolute(paths.path("home")) + f"#unauthorised-{obj.pk}"  # its one click
         return Item(kind, obj, f"{obj.recruiter} submitted you{to}", url)
     firm = str(obj.firm) if obj.firm_id else ""
     return Item(kind, obj, obj.name, tokens.absolute(obj.get_absolute_url()), subtitle=firm)
