@@ -63,8 +63,12 @@ ROLE_CARD_COLUMNS = (
 
 
 def owned_or_404(model, user, pk):
-    """The row `pk` of `model` if `user` owns it; otherwise 404, never another user's row."""
-    return get_object_or_404(model.objects.owned_by(user), pk=pk)
+    """The row `pk` of `model` if `user` owns it; otherwise 404, never another user's row.
+    Its owner is `user` itself, so that what the page reads of it (the profile) is not
+    asked again."""
+    row = get_object_or_404(model.objects.owned_by(user), pk=pk)
+    row.owner = user
+    return row
 
 
 def recruiter_list(user, *, query="", kind="", tier="", firm_id=None):

@@ -8,6 +8,7 @@ Each expected IntegrityError gets its own `transaction.atomic()`, as PostgreSQL 
 from contextlib import contextmanager
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -121,6 +122,29 @@ def test_invalid_choice_is_rejected_on_update(user, model, field):
         model.objects.filter(pk=row.pk).update(
             **{field: "bogus"}, **ALONG_WITH.get((model, field), {})
         )
+
+
+@pytest.mark.parametrize(("model", "field"), CHOICE_FIELDS)
+def test_validation_refuses_an_invalid_choice_asking_the_database_only_if_no_form_can(
+    user, model, field, django_assert_num_queries
+):
+    """A form field's own validation stands in for the constraint's SELECT (ChoicesCheck);
+    a field no form shows (FollowUp.rule) is still checked by the constraint itself."""
+    row = make(model, user)
+    for name, value in {field: "bogus", **ALONG_WITH.get((model, field), {})}.items():
+        setattr(row, name, value)
+    (constraint,) = [
+        c for c in model._meta.constraints if c.name == f"{model._meta.model_name}_{field}_valid"
+    ]
+    if model._meta.get_field(field).editable:
+        with pytest.raises(ValidationError) as refused:
+            row.clean_fields()
+        assert list(refused.value.error_dict) == [field]
+        with django_assert_num_queries(0):
+            constraint.validate(model, row)
+    else:
+        with pytest.raises(ValidationError):
+            constraint.validate(model, row)
 
 
 @pytest.mark.parametrize(
