@@ -8,11 +8,20 @@ Each expected IntegrityError gets its own `transaction.atomic()`, as PostgreSQL 
 from contextlib import contextmanager
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from recruiters.models import Firm, FollowUp, Interaction, Profile, Recruiter, Role
+from recruiters.models import (
+    ChoicesCheck,
+    Firm,
+    FollowUp,
+    Interaction,
+    Profile,
+    Recruiter,
+    Role,
+)
 from tests.factories import (
     make_firm,
     make_follow_up,
@@ -145,6 +154,38 @@ def test_validation_refuses_an_invalid_choice_asking_the_database_only_if_no_for
     else:
         with pytest.raises(ValidationError):
             constraint.validate(model, row)
+
+
+def refuses(check, *args, **kwargs):
+    try:
+        check(*args, **kwargs)
+    except ValidationError:
+        return True
+    return False
+
+
+@pytest.mark.django_db
+def test_a_choice_field_refuses_exactly_what_its_constraint_refuses():
+    """What lets ChoicesCheck skip the database: for every value, the field's validation
+    and the database's check (Django's CheckConstraint.validate) agree."""
+    checked = set()
+    for model in apps.get_models():
+        for constraint in model._meta.constraints:
+            if not isinstance(constraint, ChoicesCheck):
+                continue
+            (name,) = constraint.condition.referenced_base_fields
+            field = model._meta.get_field(name)
+            if not field.editable:  # no form shows it: its constraint still asks the database
+                continue
+            others = {f.name for f in model._meta.fields} - {name}
+            row = model()
+            for value in [*(value for value, _ in field.choices), "", "bogus", "Daily"]:
+                setattr(row, name, value)
+                by_database = refuses(models.CheckConstraint.validate, constraint, model, row)
+                by_field = refuses(row.clean_fields, exclude=others)
+                assert by_field == by_database, (model, name, value)
+            checked.add((model, name))
+    assert set(CHOICE_FIELDS) - {(FollowUp, "rule")} <= checked
 
 
 @pytest.mark.parametrize(
