@@ -6,18 +6,10 @@ and a sweep sends thousands of digests. Dates and times are in the current time 
 user's (the dashboard's middleware and render.compose set it).
 """
 
-from datetime import datetime
-
 from django.template.defaultfilters import pluralize
-from django.utils import formats, timezone
 from django.utils.timesince import timesince
 
-
-def _when(value, format):
-    """`value` as the template filter `date` shows it: in the current time zone."""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value)
-    return formats.date_format(value, format)
+from recruiters.dates import local as _when
 
 
 def authorised_words(role):

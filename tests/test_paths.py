@@ -1,10 +1,13 @@
 """recruiters.paths: the same path as `reverse`, for every shape the templates ask for."""
 
 import pytest
+from django.core import signing
 from django.http import HttpResponse
 from django.template import Context, Template
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.urls import path as url_path
-from django.urls import reverse, set_script_prefix
+from hypothesis import given
+from hypothesis import strategies as st
 
 from recruiters import paths
 
@@ -24,6 +27,10 @@ ROWS = [
     ("recruiter_detail", paths.PLACEHOLDER),  # an id that is the placeholder is an id too
     # A word that holds the placeholder: asked of `reverse` itself.
     ("digest_follow_up", "done", f"x{paths.PLACEHOLDER}y"),
+    # Tokens, as the digest's links carry them, and one the placeholder is in.
+    ("digest_follow_up", "snooze", paths.Segment(signing.dumps({"f": 3}, salt="s"))),
+    ("digest_unsubscribe", paths.Segment(signing.dumps({"u": 1}, salt="u"))),
+    ("digest_unsubscribe", paths.Segment(f"a:{paths.PLACEHOLDER}:b")),
 ]
 
 # A second URL conf for the override below: the same name, another path.
@@ -63,3 +70,15 @@ def test_the_template_tag_gives_the_path_and_can_name_it():
         f'<a href="{reverse("recruiter_detail", args=[31])}">'
         f"{reverse('follow_up_action', args=[31, 'done'])}</a>"
     )
+
+
+@given(st.text(min_size=1))
+def test_a_segment_of_any_text_is_what_reverse_makes_of_it(text):
+    """Quoted where `reverse` quotes (a space, "é", "%"), refused where it refuses ("/")."""
+    try:
+        expected = reverse("digest_unsubscribe", args=[text])
+    except NoReverseMatch:
+        with pytest.raises(NoReverseMatch):
+            paths.path("digest_unsubscribe", paths.Segment(text))
+    else:
+        assert paths.path("digest_unsubscribe", paths.Segment(text)) == expected

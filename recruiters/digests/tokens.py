@@ -18,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
-from django.urls import reverse
 
+from recruiters import paths
 from recruiters.digests import conf
 
 FOLLOW_UP_ACTIONS = ("done", "snooze")
@@ -82,9 +82,9 @@ def absolute(path):
 def follow_up_url(follow_up, action, profile):
     """The link for `action` on `follow_up` of `profile`'s user, as it is now."""
     token = make(action, user_id=profile.user_id, epoch=profile.security_epoch, follow_up=follow_up)
-    return absolute(reverse("digest_follow_up", args=[action, token]))
+    return absolute(paths.path("digest_follow_up", action, paths.Segment(token)))
 
 
 def unsubscribe_url(user):
     token = make(UNSUBSCRIBE, user_id=user.pk, epoch=user.profile.security_epoch)
-    return absolute(reverse("digest_unsubscribe", args=[token]))
+    return absolute(paths.path("digest_unsubscribe", paths.Segment(token)))

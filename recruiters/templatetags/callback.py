@@ -1,11 +1,19 @@
 from django import template
 
+from recruiters import dates
 from recruiters import why as explanations
 
 register = template.Library()
 
 # Which of a double submission's clashing submissions you authorised, in one sentence.
 register.filter("authorised_words", explanations.authorised_words)
+
+
+@register.filter
+def when(value, format):
+    """`{{ value|date:format }}` for a row's date, in a tenth of its time (recruiters.dates);
+    "" for no date, as `date` gives."""
+    return "" if value in (None, "") else dates.local(value, format)
 
 
 @register.simple_tag(takes_context=True)
