@@ -192,6 +192,15 @@ def test_tampered_or_foreign_tokens_are_refused(anonymous, follow_ups, user):
     assert target.state == FollowUp.State.OPEN
 
 
+def test_a_new_secret_key_signs_new_links_and_refuses_the_old(anonymous, follow_ups, settings):
+    old = link(follow_ups[0], "done")
+    settings.SECRET_KEY = "a-rotated-key-" + "x" * 40
+    new = link(follow_ups[1], "done")  # signed with the new key, not a remembered signer
+    assert anonymous.post(old).status_code == 400
+    assert anonymous.post(new).status_code == 200
+    assert [f.state for f in FollowUp.objects.order_by("title")] == ["open", "done"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_clicks_at_the_same_moment_act_once(user):
     """Each click is a real request on its own connection, all released together."""
