@@ -33,9 +33,14 @@ def _parts(format):
     return [LETTERS.get(char, char) for char in format]
 
 
+def wall_clock(value, format):
+    """`value` (a datetime or a date) with `format`, whose letters are LETTERS', in the
+    time zone it is written in: what the filter `date` shows of a value it was given."""
+    return "".join(part if isinstance(part, str) else part(value) for part in _parts(format))
+
+
 def local(value, format):
-    """`value` (a datetime or a date) as the filter `date` shows it with `format`, whose
-    letters are LETTERS': in the current time zone."""
+    """`value` as `{{ value|date:format }}` shows it: a datetime in the current time zone."""
     if isinstance(value, datetime):
         value = timezone.localtime(value)
-    return "".join(part if isinstance(part, str) else part(value) for part in _parts(format))
+    return wall_clock(value, format)

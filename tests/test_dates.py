@@ -50,12 +50,17 @@ def test_a_day_as_the_date_filter_shows_it(day, format):
     assert dates.local(day, format) == formats.date_format(day, format)
 
 
-@given(st.one_of(st.none(), st.just(""), moments.map(lambda m: m.replace(tzinfo=UTC))))
-def test_the_when_filter_shows_what_the_date_filter_shows(value):
+@given(
+    st.one_of(st.none(), st.just(""), moments.map(lambda m: m.replace(tzinfo=UTC))),
+    st.sampled_from(["", "|timezone:'America/Los_Angeles'"]),
+)
+def test_the_when_filter_shows_what_the_date_filter_shows(value, in_zone):
+    """In the current time zone, or in the one a `timezone` filter before it names."""
     context = Context({"value": value})
+    when = Template("{% load callback tz %}{{ value" + in_zone + '|when:"D j M, H:i" }}')
+    date = Template("{% load tz %}{{ value" + in_zone + '|date:"D j M, H:i" }}')
     with timezone.override("Asia/Tokyo"):
-        shown = Template('{% load callback %}{{ value|when:"D j M, H:i" }}').render(context)
-        assert shown == Template('{{ value|date:"D j M, H:i" }}').render(context)
+        assert when.render(context) == date.render(context)
 
 
 def test_a_letter_it_does_not_know_is_refused_rather_than_shown_as_it_is():

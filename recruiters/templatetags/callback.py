@@ -9,11 +9,12 @@ register = template.Library()
 register.filter("authorised_words", explanations.authorised_words)
 
 
-@register.filter
+@register.filter(expects_localtime=True)
 def when(value, format):
-    """`{{ value|date:format }}` for a row's date, in a tenth of its time (recruiters.dates);
-    "" for no date, as `date` gives."""
-    return "" if value in (None, "") else dates.local(value, format)
+    """`{{ value|date:format }}` for a row's date, in a tenth of its time (recruiters.dates).
+    As `date` does, it is given a datetime in the current time zone, or in the one that
+    `|timezone:zone` put it in, and gives "" for no date."""
+    return "" if value in (None, "") else dates.wall_clock(value, format)
 
 
 @register.simple_tag(takes_context=True)
