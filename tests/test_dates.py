@@ -34,7 +34,7 @@ moments = st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 
 
 
 def test_the_formats_in_use_are_found():
-    assert {"D j M, H:i", "j M", "j M Y", "c", "j M Y, H:i", "H:i"} <= set(FORMATS)
+    assert {"D j M, H:i", "D j M Y, H:i", "j M", "j M Y", "c", "j M Y, H:i", "H:i"} <= set(FORMATS)
 
 
 @given(moments, st.sampled_from(ZONES), st.sampled_from(FORMATS))
