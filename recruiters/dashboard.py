@@ -128,16 +128,15 @@ def sections(owners, now):
     # Rule-made follow-ups get their own sections (overdue ones first), so they are listed once.
     by_rule = rules.due_by_end_of_today_follow_ups(owners, now).exclude(rule="")
     feedback = FollowUp.Rule.FEEDBACK_OWED
-    silent = rules.silent_recruiters(owners, now)
     check_ins = rules.check_in_due(owners, now)
     return {
         "overdue": overdue.filter(rule=""),
         "due_today": due_today.filter(rule=""),
         "feedback_owed": by_rule.filter(rule=feedback),
         "you_owe": by_rule.exclude(rule=feedback),
-        "silent": silent,
+        "silent": rules.silent_recruiters(owners, now),
         # A silent recruiter is awaiting a reply too: list it once, as silent.
-        "awaiting_reply": rules.awaiting_reply(owners, now).exclude(pk__in=silent.values("pk")),
+        "awaiting_reply": rules.awaiting_reply_not_silent(owners, now),
         "one_sided": rules.one_sided(owners, now),
         "double_submissions": rules.double_submissions(owners, now),
         "unauthorised_submissions": rules.unauthorised_submissions(owners, now),

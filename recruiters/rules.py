@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DateField,
@@ -331,6 +332,31 @@ def with_health(profile, now, *figures):
 # Recruiter rules ---------------------------------------------------------------------------
 
 
+def _with_silence(profile, now):
+    """The owner's recruiters with what the silent rule reads (silent_recruiters): the
+    figures, silent_since (the open thread's start), silent_for and allowed (the threshold
+    as a duration)."""
+    silent_since = Case(
+        When(open_role_count__gt=0, then=Coalesce(F("last_inbound_at"), F("first_contact_at"))),
+        default=F("awaiting_reply_since"),
+    )
+    figures = ("last_inbound_at", "first_contact_at", "awaiting_reply_since", "open_role_count")
+    return (
+        with_health(profile, now, *figures, "silence_threshold")
+        .annotate(silent_since=silent_since)
+        .annotate(
+            silent_for=ExpressionWrapper(Value(now) - F("silent_since"), DurationField()),
+            allowed=ExpressionWrapper(
+                F("silence_threshold") * Value(timedelta(days=1)), output_field=DurationField()
+            ),
+        )
+    )
+
+
+# Silent: an open thread, waiting longer than the threshold (silent_recruiters).
+_SILENT = Q(silent_since__isnull=False, silent_for__gt=F("allowed"))
+
+
 @evaluated_in_utc
 def silent_recruiters(profile, now):
     """Silent recruiter (DESIGN.md; articles 000 and 002).
@@ -346,24 +372,31 @@ def silent_recruiters(profile, now):
     override. A recruiter with no open thread is not silent (at most dormant).
     Annotates silent_since and chasers_since (outbound touches after it).
     """
-    silent_since = Case(
-        When(open_role_count__gt=0, then=Coalesce(F("last_inbound_at"), F("first_contact_at"))),
-        default=F("awaiting_reply_since"),
-    )
     chasers = _touches(now, direction=OUTBOUND, occurred_at__gt=OuterRef("silent_since"))
-    figures = ("last_inbound_at", "first_contact_at", "awaiting_reply_since", "open_role_count")
     return (
-        with_health(profile, now, *figures, "silence_threshold")
-        .annotate(silent_since=silent_since)
-        .annotate(
-            chasers_since=_count(chasers),
-            silent_for=ExpressionWrapper(Value(now) - F("silent_since"), DurationField()),
-            allowed=ExpressionWrapper(
-                F("silence_threshold") * Value(timedelta(days=1)), output_field=DurationField()
-            ),
-        )
-        .filter(silent_since__isnull=False, silent_for__gt=F("allowed"))
+        _with_silence(profile, now)
+        .annotate(chasers_since=_count(chasers))
+        .filter(_SILENT)
         .order_by("silent_since")
+    )
+
+
+@evaluated_in_utc
+def awaiting_reply_not_silent(profile, now):
+    """Awaiting reply (awaiting_reply) and not silent (silent_recruiters): the dashboard's
+    and the digest's "Awaiting their reply", which list a silent recruiter once, as silent.
+    The rows of awaiting_reply less those of silent_recruiters, in one query that works the
+    figures out once (excluding the silent rule as a subquery built and ran it again: at S,
+    15 ms of Python against 5). Annotates awaiting_reply_since.
+    """
+    # Every row the silent rule's filter keeps, its condition true (not false or NULL).
+    silent = Case(When(_SILENT, then=True), default=False, output_field=BooleanField())
+    return (
+        _with_silence(profile, now)
+        .filter(awaiting_reply_since__isnull=False)
+        .alias(silent=silent)
+        .filter(silent=False)
+        .order_by("awaiting_reply_since")
     )
 
 
@@ -967,6 +1000,7 @@ def aware_of_search(profile, now):
 __all__ = [
     "aware_of_search",
     "awaiting_reply",
+    "awaiting_reply_not_silent",
     "check_in_due",
     "dormant_recruiters",
     "double_submissions",

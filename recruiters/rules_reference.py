@@ -301,6 +301,15 @@ def awaiting_reply(history, now):
     return awaiting
 
 
+def awaiting_reply_not_silent(history, now):
+    """Awaiting reply and not silent: the recruiters of awaiting_reply less those of
+    silent_recruiters (the dashboard lists a silent recruiter once, as silent).
+    Figures: awaiting_reply_since."""
+    silent = silent_recruiters(history, now)
+    awaiting = awaiting_reply(history, now)
+    return {key: figures for key, figures in awaiting.items() if key not in silent}
+
+
 def one_sided(history, now):
     """One-sided relationship (DESIGN.md; articles 000 and 002) over the rolling window of
     `one_sided_window_days` (default 90) ending at `now`. Any of:
@@ -604,6 +613,7 @@ RULES = (
     "dormant_recruiters",
     "check_in_due",
     "awaiting_reply",
+    "awaiting_reply_not_silent",
     "one_sided",
     "updates_owed",
     "feedback_owed",
