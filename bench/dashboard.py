@@ -473,6 +473,7 @@ NAIVE_PARTITION = {
     "dormant_recruiters": "recruiter",
     "check_in_due": "recruiter",
     "awaiting_reply": "recruiter",
+    "awaiting_reply_not_silent": "recruiter",
     "one_sided": "recruiter",
     "feedback_owed": "recruiter",
     "unanswered_pitches": "recruiter",
