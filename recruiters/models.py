@@ -636,6 +636,9 @@ class Profile(models.Model):
     follow_ups_synced_at = models.DateTimeField(null=True, blank=True, editable=False)
     follow_ups_stale = models.BooleanField(default=True, editable=False)
     follow_ups_change_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # An interview was written since the last sync: news for every recruiter's update owed
+    # (rules.updates_owed), and for nothing else of the others' (recruiters.state.Reach).
+    updates_stale = models.BooleanField(default=False, editable=False)
     digest_email = models.EmailField(
         "send digests to",
         blank=True,
@@ -680,6 +683,11 @@ class Profile(models.Model):
                 fields=["follow_ups_stale"],
                 condition=Q(follow_ups_stale=True),
                 name="profile_follow_ups_stale",
+            ),
+            models.Index(
+                fields=["updates_stale"],
+                condition=Q(updates_stale=True),
+                name="profile_updates_stale",
             ),
         ]
 

@@ -77,9 +77,10 @@ def authorise_submission(role):
     role.save(update_fields=["submission_authorised", "updated_at"])
 
 
-def rule_obligations(profile, now, recruiter_ids=None):
+def rule_obligations(profile, now, recruiter_ids=None, *, every_update=False):
     """The follow-ups that the rules imply right now, unsaved, each keyed by its cause (only
-    those about the recruiters of `recruiter_ids`, if given).
+    those about the recruiters of `recruiter_ids`, if given, and with `every_update` the
+    updates owed to every recruiter too).
 
     - feedback owed by the recruiter after an interview (rules.feedback_owed): one per
       interview;
@@ -128,8 +129,9 @@ def rule_obligations(profile, now, recruiter_ids=None):
                 rule_key=str(first.pk),
             )
         )
+    updates = rules.updates_owed(profile, now)
     owed_updates = list(
-        theirs(rules.updates_owed(profile, now), "pk").select_related(None).only("name")
+        (updates if every_update else theirs(updates, "pk")).select_related(None).only("name")
     )
     news = rules.UpdateNews(profile, now) if owed_updates else None
     for recruiter in owed_updates:
@@ -259,29 +261,35 @@ def sync_rule_follow_ups(profile, now=None, *, theirs_only=False):
     - An open or snoozed follow-up whose cause is no longer owed is closed: *done* if the
       cause was answered (the feedback came, you answered, you sent the update),
       *withdrawn* if it went away (the news was deleted, the pause undone).
-    `theirs_only`: only the follow-ups about the recruiters whose kept state a write marked
-    (RecruiterState.follow_ups_stale), when nothing else can have changed since the last
-    sync (see sync_rule_follow_ups_if_needed).
+    `theirs_only`: only what the writes since the last sync marked, when nothing else can
+    have changed (see sync_rule_follow_ups_if_needed): the follow-ups about the recruiters
+    whose kept state a write marked (RecruiterState.follow_ups_stale), and every
+    recruiter's update owed if an interview was written (Profile.updates_stale).
     A lock on the user's profile row makes concurrent syncs of one user take turns.
     Returns (created or reopened, closed) counts.
     """
     now = now or timezone.now()
     # One sync per user at a time (the lock lasts until commit), so the counts are exact
     # even when a sweep and a page view sync the same user together.
-    Profile.objects.select_for_update().filter(pk=profile.pk).first()
+    every_update = Profile.objects.select_for_update().filter(pk=profile.pk)
+    every_update = every_update.values_list("updates_stale", flat=True).first()
     # The marks are cleared before the rules are read: a write that marked a recruiter has
     # committed by then (the UPDATE waits for its lock), so the reads below see it.
     marked = RecruiterState.objects.filter(owner=profile.user_id, follow_ups_stale=True)
     recruiter_ids = None
     if theirs_only:
         recruiter_ids = list(marked.select_for_update().values_list("recruiter_id", flat=True))
-        if not recruiter_ids:
+        if not (recruiter_ids or every_update):
             return 0, 0
     marked.update(follow_ups_stale=False)
-    owed = {(f.rule, f.rule_key): f for f in rule_obligations(profile, now, recruiter_ids)}
+    owed = rule_obligations(profile, now, recruiter_ids, every_update=every_update)
+    owed = {(f.rule, f.rule_key): f for f in owed}
     rule_made = FollowUp.objects.owned_by(profile.user).exclude(rule="")
     if theirs_only:
-        rule_made = rule_made.filter(recruiter__in=recruiter_ids)
+        theirs = Q(recruiter__in=recruiter_ids)
+        rule_made = rule_made.filter(
+            theirs | Q(rule=FollowUp.Rule.UPDATE_OWED) if every_update else theirs
+        )
     known = {
         (f.rule, f.rule_key): f
         for f in rule_made.filter(
@@ -325,6 +333,7 @@ def sync_rule_follow_ups(profile, now=None, *, theirs_only=False):
     Profile.objects.filter(pk=profile.pk).update(
         follow_ups_synced_at=now,
         follow_ups_change_at=next_change_of_obligations(profile, now),
+        updates_stale=False,
         **({} if theirs_only else {"follow_ups_stale": False}),
     )
     return len(missing) + len(reopened), len(gone)
@@ -357,6 +366,7 @@ def needing_sync(moment):
     whom sync_rule_follow_ups_if_needed would sync (indexed)."""
     due = (
         Q(follow_ups_stale=True)
+        | Q(updates_stale=True)
         | Q(follow_ups_change_at__lte=moment)
         | Q(follow_ups_synced_at__isnull=True)
         | Q(follow_ups_synced_at__gt=moment)
@@ -369,21 +379,20 @@ def sync_rule_follow_ups_if_needed(profile, now=None):
     """sync_rule_follow_ups, only if it could change anything: a write changed what the
     rules read since the last sync (Profile.follow_ups_stale), time has reached the next
     moment at which what they owe changes (follow_ups_change_at), or `now` is before the
-    last sync; or else, for the recruiters alone, a write changed what the rules owe about
-    some recruiters only (RecruiterState.follow_ups_stale). Otherwise one SELECT, and no
-    write. Returns (created, closed)."""
+    last sync; or else, for what they mark alone, writes changed what the rules owe about
+    some recruiters only (RecruiterState.follow_ups_stale) or every recruiter's update
+    owed (Profile.updates_stale). Otherwise one SELECT, and no write. Returns (created,
+    closed)."""
     now = now or timezone.now()
-    synced_at, stale, change_at, theirs = (
+    synced_at, stale, change_at, marked = (
         Profile.objects.filter(pk=profile.pk)
-        .annotate(recruiters_marked=recruiters_marked())
-        .values_list(
-            "follow_ups_synced_at", "follow_ups_stale", "follow_ups_change_at", "recruiters_marked"
-        )
+        .annotate(marked=Q(updates_stale=True) | recruiters_marked())
+        .values_list("follow_ups_synced_at", "follow_ups_stale", "follow_ups_change_at", "marked")
         .get()
     )
     if stale or synced_at is None or now < synced_at or (change_at and now >= change_at):
         return sync_rule_follow_ups(profile, now)
-    if theirs:
+    if marked:
         return sync_rule_follow_ups(profile, now, theirs_only=True)
     return 0, 0
 

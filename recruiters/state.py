@@ -21,15 +21,19 @@ that skipped `refresh` would leave rows that claim to hold: every bulk writer mu
 `manage.py rebuild_state` recomputes every row from the history.
 
 Each write also marks rule-made follow-ups stale and syncs them once it commits, so the page
-read after a write finds them current and writes nothing: those of its recruiters alone
-(`RecruiterState.follow_ups_stale`, `mark_theirs_written`) when only theirs can change,
-which is the daily loop's case (logging a message, a rename); all of the user's
-(`mark_written`) when the write is news for every recruiter (an interview, an offer
-accepted: updates owed, rules.updates_owed), or a bulk or settings write.
+read after a write finds them current and writes nothing. How far a write reaches (`Reach`):
+the follow-ups of its recruiters alone (`RecruiterState.follow_ups_stale`,
+`mark_theirs_written`) when only theirs can change, which is the daily loop's case (logging
+a message, a rename); theirs and every recruiter's update owed (`Profile.updates_stale`)
+for an interview, news that every other recruiter holding a role with you is owed
+(rules.updates_owed); all of the user's (`mark_written`) for a role (its stage is news, an
+offer accepted; its title is in the feedback follow-ups of interviews with anyone), or a
+bulk or settings write.
 """
 
 import logging
 from datetime import timedelta
+from enum import IntEnum
 from functools import partial
 
 from django.db import connection, transaction
@@ -54,21 +58,32 @@ log = logging.getLogger(__name__)
 FIGURES = rules.RECRUITER_FIGURES
 
 
-def refresh(user, recruiter_ids=None, *, now=None, written=True, news=True):
+class Reach(IntEnum):
+    """Whose rule-made follow-ups a write can change: its recruiters' alone; theirs and every
+    recruiter's update owed; or all of the user's."""
+
+    THEIRS = 0
+    UPDATES = 1
+    ALL = 2
+
+
+def refresh(user, recruiter_ids=None, *, now=None, written=True, reach=Reach.ALL):
     """Recompute the kept state of `user`'s recruiters (all, or those of `recruiter_ids`) as
     of `now` from their history, in one statement: INSERT … SELECT … ON CONFLICT DO UPDATE,
     so the rows never travel through Python (an import's 10,000 new recruiters included).
     Ids of recruiters that are gone (or another user's) are ignored. Returns how many rows.
 
     `written`: the history changed (not only the time), so the rule-made follow-ups need
-    making current too: all of the user's if the write is `news` for every recruiter (or no
-    `recruiter_ids` are given), else those of `recruiter_ids` alone."""
+    making current too, as far as the write `reach`es: all of the user's if no
+    `recruiter_ids` are given."""
     now = now or timezone.now()
     profile = Profile.objects.get(user=user)
-    theirs_only = written and not news and recruiter_ids is not None
+    theirs_only = written and reach < Reach.ALL and recruiter_ids is not None
+    # Before the upsert: a write takes the profile's lock before the states', as a sync.
     if written and not theirs_only:
-        # Before the upsert: a write takes the profile's lock before the states', as a sync.
         mark_written(profile.user_id)
+    elif theirs_only and reach == Reach.UPDATES:
+        Profile.objects.filter(user_id=profile.user_id).update(updates_stale=True)
     recruiters = Recruiter.objects.owned_by(profile.user_id)
     if recruiter_ids is not None:
         recruiters = recruiters.filter(pk__in=list(recruiter_ids))
@@ -196,23 +211,26 @@ def _deleted_with_its_recruiter(origin):
 
 
 def recruiter_before(sender, instance, raw=False, **kwargs):
-    """Remember the recruiter an interaction or role had, and whether it was news: if it
-    moves to another recruiter, both recruiters' figures change; if it was news, every
-    recruiter's follow-ups may."""
+    """Remember the recruiter an interaction or role had, and how far it reached: if it
+    moves to another recruiter, both recruiters' figures change; if it was news (an
+    interview made into a call), the others' updates owed may."""
     if instance.pk and not raw:
         fields = ["recruiter_id", "kind"] if sender is Interaction else ["recruiter_id"]
         previous = sender.objects.filter(pk=instance.pk).values(*fields).first()
         if previous is not None:
             instance._recruiter_before = previous["recruiter_id"]
-            instance._news_before = is_news(sender, previous.get("kind"))
+            instance._reach_before = reach(sender, previous.get("kind"))
 
 
-def is_news(model, kind=None):
-    """Is an interaction (of `kind`) or a role news that an update owed tells every other
-    recruiter (rules.updates_owed: an interview; an offer accepted)? A role always counts:
-    besides its stage, interviews with any recruiter may name it (a feedback follow-up's
-    title), so its writes sync all of the user's follow-ups."""
-    return model is not Interaction or kind == Interaction.Kind.INTERVIEW
+def reach(model, kind=None):
+    """How far a write of an interaction (of `kind`) or a role reaches. An interview is news
+    that an update owed tells every other recruiter (rules.updates_owed); the rest of what
+    the rules owe the others is about their own history. A role reaches all: its stage
+    is news (an offer accepted), and interviews with any recruiter may name it (a feedback
+    follow-up's title)."""
+    if model is not Interaction:
+        return Reach.ALL
+    return Reach.UPDATES if kind == Interaction.Kind.INTERVIEW else Reach.THEIRS
 
 
 def written(sender, instance, origin=None, raw=False, **kwargs):
@@ -220,10 +238,13 @@ def written(sender, instance, origin=None, raw=False, **kwargs):
     if raw or (origin is not None and _deleted_with_its_recruiter(origin)):
         return
     ids = {instance.recruiter_id, getattr(instance, "_recruiter_before", None)} - {None}
-    news = is_news(sender, getattr(instance, "kind", None))
-    news = news or getattr(instance, "_news_before", False)
+    now_reaches = reach(sender, getattr(instance, "kind", None))
     if ids:
-        refresh(instance.owner_id, ids, news=news)
+        refresh(
+            instance.owner_id,
+            ids,
+            reach=max(now_reaches, getattr(instance, "_reach_before", Reach.THEIRS)),
+        )
 
 
 def recruiter_saved(sender, instance, created, raw=False, **kwargs):
@@ -231,7 +252,7 @@ def recruiter_saved(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
     if created:
-        refresh(instance.owner_id, [instance.pk], news=False)
+        refresh(instance.owner_id, [instance.pk], reach=Reach.THEIRS)
     elif RecruiterState.objects.filter(recruiter=instance).update(follow_ups_stale=True):
         mark_theirs_written(instance.owner_id)
     else:

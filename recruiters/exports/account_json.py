@@ -175,7 +175,12 @@ ADDED_IN_VERSION_2 = {
 # owner is whoever restores the file.
 # Bookkeeping of when the follow-ups were last made current is not data: a restored account
 # starts out due for a sync.
-SYNC_BOOKKEEPING = {"follow_ups_synced_at", "follow_ups_stale", "follow_ups_change_at"}
+SYNC_BOOKKEEPING = {
+    "follow_ups_synced_at",
+    "follow_ups_stale",
+    "follow_ups_change_at",
+    "updates_stale",
+}
 # The security epoch belongs to the account's links and sessions (recruiters.lifecycle).
 NOT_EXPORTED = {
     Profile: {"id", "user", "security_epoch", *SYNC_BOOKKEEPING},

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.contrib.auth import get_user_model
 
+from recruiters.exports.account_json import SYNC_BOOKKEEPING
 from recruiters.models import (
     CalendarFeed,
     Firm,
@@ -281,8 +282,10 @@ def rule_cause(rule, key, content, values):
 
 def profile_content(user):
     """Every setting of `user`, the current employer as its firm's name (firm names are
-    unique per owner), so that two accounts compare equal whatever the firms' ids."""
+    unique per owner), so that two accounts compare equal whatever the firms' ids; not the
+    bookkeeping of the follow-up sync, which is not data."""
     profile = Profile.objects.filter(user=user).values().get()
     employer = profile.pop("current_employer_id")
     profile["current_employer"] = employer and Firm.objects.get(pk=employer).name
-    return {name: value for name, value in profile.items() if name not in ("id", "user_id")}
+    left_out = {"id", "user_id", *SYNC_BOOKKEEPING}
+    return {name: value for name, value in profile.items() if name not in left_out}

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from recruiters import dashboard, health, services
 from recruiters.digests import render
-from recruiters.models import FollowUp, Interaction, Role
+from recruiters.models import FollowUp, Interaction, Profile, Role
 from tests.factories import make_interaction, make_recruiter, make_role
 
 JUNE_9 = datetime(2026, 6, 9, 10, 0, tzinfo=UTC)
@@ -332,6 +332,35 @@ def test_logging_news_makes_the_follow_up_on_commit_and_the_next_read_writes_not
     assert "Update Dana on your search" in page.content.decode()
     writes = [q["sql"] for q in queries if q["sql"].split()[0] in ("INSERT", "UPDATE", "DELETE")]
     assert writes == [] or all("django_session" in sql for sql in writes), writes
+
+
+def test_an_interview_syncs_its_recruiters_follow_ups_and_every_update_owed_alone(
+    user, django_capture_on_commit_callbacks
+):
+    """An interview is news for every recruiter's update owed, and for nothing else of the
+    others' (state.Reach.UPDATES): the sync after it leaves their other follow-ups be."""
+    dana = holding_open_role(user)
+    cy, elsewhere = make_recruiter(user, name="Cy"), make_recruiter(user, name="Ed")
+    now = timezone.now()
+    interview(cy, now - 10 * DAY)  # no feedback since: Cy owes feedback, Dana an update
+    sync(user, now)
+    feedback = FollowUp.objects.get(owner=user, rule=FollowUp.Rule.FEEDBACK_OWED)
+    # What a sync of all of the user's follow-ups puts back, and one of theirs alone not.
+    FollowUp.objects.filter(pk=feedback.pk).update(title="Left as it was")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        interview(elsewhere, now - HOUR)
+
+    profile = Profile.objects.get(user=user)
+    assert not (profile.follow_ups_stale or profile.updates_stale)
+    (owed,) = open_updates(user)
+    assert owed.recruiter == dana
+    assert services.local_day(now - HOUR, profile) in owed.notes  # the news reached Dana
+    feedback.refresh_from_db()
+    assert feedback.title == "Left as it was"
+    sync(user, now)
+    feedback.refresh_from_db()
+    assert feedback.title == "Feedback from Cy on the interview"
 
 
 def test_long_news_names_its_first_days_and_counts_the_rest(user):

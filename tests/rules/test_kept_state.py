@@ -137,9 +137,10 @@ def test_the_kept_state_equals_a_rebuild_after_any_sequence_of_writes(steps, win
 @pytest.mark.django_db
 @given(steps=st.lists(writes, min_size=1, max_size=15))
 def test_the_follow_ups_synced_after_each_write_are_those_of_a_full_sync(steps, monkeypatch):
-    """Each write syncs, once it commits, the follow-ups of its recruiters alone when only
-    theirs can change (RecruiterState.follow_ups_stale), all of them when it is news: after
-    any sequence of writes, a full sync finds nothing to change."""
+    """Each write syncs, once it commits, as far as it reaches (state.Reach): the follow-ups
+    of its recruiters alone (RecruiterState.follow_ups_stale), theirs and every update owed
+    for an interview (Profile.updates_stale), all of them for a role: after any sequence of
+    writes, a full sync finds nothing to change."""
     clock = [datetime(2026, 6, 8, 9, 0, tzinfo=UTC)]
     monkeypatch.setattr(timezone, "now", lambda: clock[0])
     with transaction.atomic():
@@ -153,6 +154,7 @@ def test_the_follow_ups_synced_after_each_write_are_those_of_a_full_sync(steps, 
             # As the sweep does when time alone changed what is owed (a "wait").
             services.sync_rule_follow_ups_if_needed(profile, clock[0])
             assert not RecruiterState.objects.filter(owner=user, follow_ups_stale=True).exists()
+            assert not Profile.objects.filter(user=user, updates_stale=True).exists()
             synced = follow_up_rows(user)
             assert services.sync_rule_follow_ups(profile, clock[0]) == (0, 0), step
             assert follow_up_rows(user) == synced, step
