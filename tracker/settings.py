@@ -116,6 +116,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The rules' correlated subqueries look expensive to the planner, which then JIT-compiles
     # them: that costs more than it saves on queries this size (bench/dashboard.py).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Parameters bound by the server, and a statement prepared once it has run
+    # DATABASE_PREPARE_THRESHOLD times on a connection: a page asks the same ~20 statements
+    # on every visit, and planning them again cost as much as running them
+    # (docs/performance.md). Behind a pooler in transaction mode (PgBouncer before 1.21),
+    # set DATABASE_PREPARE_THRESHOLD to -1: statements are then never prepared.
+    prepare_threshold = env.int("DATABASE_PREPARE_THRESHOLD", default=5)
+    DATABASES["default"]["OPTIONS"].update(
+        server_side_binding=True,
+        prepare_threshold=None if prepare_threshold < 0 else prepare_threshold,
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
