@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from statistics import median
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, Value
 
 from recruiters import rules
-from recruiters.models import Interaction, Recruiter
+from recruiters.models import Interaction
 
 # What each recruiter rule is called on the recruiter page, in the order shown.
 RECRUITER_RULES = [
@@ -30,6 +30,13 @@ ROLE_RULES = [
         "Submitted you without authorisation",
         rules.unauthorised_submissions,
     ),
+]
+
+# Every rule on the card, in the order shown, with the field that names the recruiter in
+# its rows.
+CARD_RULES = [
+    *((key, label, rule, "pk") for key, label, rule in RECRUITER_RULES),
+    *((key, label, rule, "recruiter") for key, label, rule in INTERACTION_RULES + ROLE_RULES),
 ]
 
 
@@ -103,21 +110,15 @@ def window_reply_stats(recruiter, since, now):
 
 def firing_rules(recruiter, profile, now):
     """[(key, label)] of the rules that fire for `recruiter` now, in the order shown: one
-    query, each rule an EXISTS over its own queryset, however many rules there are."""
-    fires = {
-        key: Exists(rule(profile, now).filter(pk=OuterRef("pk")))
-        for key, _, rule in RECRUITER_RULES
-    }
-    fires |= {
-        key: Exists(rule(profile, now).filter(recruiter=OuterRef("pk")))
-        for key, _, rule in INTERACTION_RULES + ROLE_RULES
-    }
-    found = Recruiter.objects.filter(pk=recruiter.pk).values(**fires).first() or {}
-    return [
-        (key, label)
-        for key, label, _ in RECRUITER_RULES + INTERACTION_RULES + ROLE_RULES
-        if found.get(key)
+    query, each rule's rows narrowed to the recruiter, at most one row a rule, joined by
+    UNION ALL. (The same rules as EXISTS subqueries of one recruiter row cost a third more
+    to build: Django resolves the outer reference through every rule's nesting.)"""
+    asked = [
+        rule(profile, now).filter(**{column: recruiter.pk}).order_by().values_list(Value(key))[:1]
+        for key, _, rule, column in CARD_RULES
     ]
+    fired = {key for (key,) in asked[0].union(*asked[1:], all=True)}
+    return [(key, label) for key, label, _, _ in CARD_RULES if key in fired]
 
 
 def recruiter_health(recruiter, profile, now):
