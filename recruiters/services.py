@@ -271,8 +271,8 @@ def sync_rule_follow_ups(profile, now=None, *, theirs_only=False):
     now = now or timezone.now()
     # One sync per user at a time (the lock lasts until commit), so the counts are exact
     # even when a sweep and a page view sync the same user together.
-    every_update = Profile.objects.select_for_update().filter(pk=profile.pk)
-    every_update = every_update.values_list("updates_stale", flat=True).first()
+    locked = Profile.objects.select_for_update().filter(pk=profile.pk)
+    every_update = locked.values_list("updates_stale", flat=True).first()
     # The marks are cleared before the rules are read: a write that marked a recruiter has
     # committed by then (the UPDATE waits for its lock), so the reads below see it.
     marked = RecruiterState.objects.filter(owner=profile.user_id, follow_ups_stale=True)
@@ -287,9 +287,9 @@ def sync_rule_follow_ups(profile, now=None, *, theirs_only=False):
     rule_made = FollowUp.objects.owned_by(profile.user).exclude(rule="")
     if theirs_only:
         theirs = Q(recruiter__in=recruiter_ids)
-        rule_made = rule_made.filter(
-            theirs | Q(rule=FollowUp.Rule.UPDATE_OWED) if every_update else theirs
-        )
+        if every_update:
+            theirs |= Q(rule=FollowUp.Rule.UPDATE_OWED)
+        rule_made = rule_made.filter(theirs)
     known = {
         (f.rule, f.rule_key): f
         for f in rule_made.filter(

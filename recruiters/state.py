@@ -212,8 +212,8 @@ def _deleted_with_its_recruiter(origin):
 
 def recruiter_before(sender, instance, raw=False, **kwargs):
     """Remember the recruiter an interaction or role had, and how far it reached: if it
-    moves to another recruiter, both recruiters' figures change; if it was news (an
-    interview made into a call), the others' updates owed may."""
+    moves to another recruiter, both recruiters' figures change; if it was an interview
+    (now a call, say), the others' updates owed may."""
     if instance.pk and not raw:
         fields = ["recruiter_id", "kind"] if sender is Interaction else ["recruiter_id"]
         previous = sender.objects.filter(pk=instance.pk).values(*fields).first()
@@ -238,13 +238,10 @@ def written(sender, instance, origin=None, raw=False, **kwargs):
     if raw or (origin is not None and _deleted_with_its_recruiter(origin)):
         return
     ids = {instance.recruiter_id, getattr(instance, "_recruiter_before", None)} - {None}
-    now_reaches = reach(sender, getattr(instance, "kind", None))
+    reaches = reach(sender, getattr(instance, "kind", None))
+    reaches = max(reaches, getattr(instance, "_reach_before", Reach.THEIRS))
     if ids:
-        refresh(
-            instance.owner_id,
-            ids,
-            reach=max(now_reaches, getattr(instance, "_reach_before", Reach.THEIRS)),
-        )
+        refresh(instance.owner_id, ids, reach=reaches)
 
 
 def recruiter_saved(sender, instance, created, raw=False, **kwargs):
