@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from statistics import median
 
+from django.db import connection
 from django.db.models import OuterRef, Subquery, Value
 
 from recruiters import rules
@@ -110,11 +111,13 @@ def window_reply_stats(recruiter, since, now):
 
 def firing_rules(recruiter, profile, now):
     """[(key, label)] of the rules that fire for `recruiter` now, in the order shown: one
-    query, each rule's rows narrowed to the recruiter, at most one row a rule, joined by
-    UNION ALL. (The same rules as EXISTS subqueries of one recruiter row cost a third more
-    to build: Django resolves the outer reference through every rule's nesting.)"""
+    query, each rule's rows narrowed to the recruiter, joined by UNION ALL. (The same
+    rules as EXISTS subqueries of one recruiter row cost a third more to build: Django
+    resolves the outer reference through every rule's nesting.)"""
+    # One row a rule is enough, where the database takes a LIMIT inside a UNION (SQLite not).
+    rows = slice(1) if connection.features.supports_slicing_ordering_in_compound else slice(None)
     asked = [
-        rule(profile, now).filter(**{column: recruiter.pk}).order_by().values_list(Value(key))[:1]
+        rule(profile, now).filter(**{column: recruiter.pk}).order_by().values_list(Value(key))[rows]
         for key, _, rule, column in CARD_RULES
     ]
     fired = {key for (key,) in asked[0].union(*asked[1:], all=True)}

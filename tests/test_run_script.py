@@ -6,14 +6,18 @@ its own process group, with its database, broker folder and mail in a temporary 
 that the developer's db.sqlite3 and var/ are not touched.
 """
 
+import http.cookiejar
 import os
+import re
 import signal
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
 
+from recruiters.demo import DEMO_EMAIL, DEMO_PASSWORD
 from tests.digests.conftest import ROOT, free_port, wait_until
 
 STOP_WITHIN = 10  # seconds
@@ -70,7 +74,7 @@ def running_script(tmp_path):
 
     try:
         wait_until(up, timeout=120, interval=0.2, message="scripts/run.sh to serve")
-        yield script, log
+        yield script, log, f"http://127.0.0.1:{port}"
     finally:
         if group_processes(script.pid):
             os.killpg(script.pid, signal.SIGKILL)
@@ -86,7 +90,7 @@ def running_script(tmp_path):
     ],
 )
 def test_stopping_the_run_leaves_no_process(running_script, stop):
-    script, log = running_script
+    script, log, _ = running_script
     assert len(group_processes(script.pid)) >= 3  # the script, runserver, the worker
     started = time.monotonic()
     stop(script)
@@ -98,3 +102,27 @@ def test_stopping_the_run_leaves_no_process(running_script, stop):
     while group_processes(script.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert group_processes(script.pid) == []
+
+
+def test_the_demo_account_reads_every_page_on_the_embedded_database(running_script):
+    """The suite runs on PostgreSQL; `make run` on SQLite, whose SQL differs (no LIMIT
+    inside a UNION, for one): sign in as the demo user and read the daily pages there."""
+    _, log, site = running_script
+    browser = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+
+    def page(path, form=None):
+        data = urllib.parse.urlencode(form).encode() if form else None
+        with browser.open(site + path, data=data, timeout=30) as response:
+            assert response.status == 200, path
+            return response.read().decode()
+
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page("/accounts/login/"))
+    form = {"csrfmiddlewaretoken": token.group(1)}
+    today = page("/accounts/login/", {**form, "username": DEMO_EMAIL, "password": DEMO_PASSWORD})
+    assert "Silent recruiters" in today, log.read_text()
+    for recruiter in sorted(set(re.findall(r'href="(/recruiters/\d+/)"', today))):
+        assert "Health" in page(recruiter)
+    for path in ("/recruiters/", "/roles/", "/follow-ups/", "/who-knows/"):
+        page(path)
