@@ -153,8 +153,7 @@ def build(profile, now=None, *, expanded=None):
     its first rows and its total (all rows of the section named `expanded`)."""
     now = now or timezone.now()
     services.sync_rule_follow_ups_if_needed(profile, now)
-    rules.read_kept_state(profile, now)
-    recruiter_count = Recruiter.objects.owned_by(profile.user).count()
+    recruiter_count = rules.read_kept_state(profile, now).recruiter_counts.get(profile.user_id, 0)
     # Not for recruiters: what their rules cost is the rule itself (every recruiter's kept
     # state read), which asking again for ten ids repeats, for little saved (the rows are
     # narrow). Nor for smaller accounts, where the second query costs more than it saves.
@@ -177,18 +176,11 @@ def build_many(profiles, now):
     for profile in services.needing_sync(now).filter(pk__in=[p.pk for p in profiles]):
         services.sync_rule_follow_ups_if_needed(profile, now)
     owners = rules.Owners(profiles)
-    rules.read_kept_state(owners, now)
+    recruiter_counts = rules.read_kept_state(owners, now).recruiter_counts
     rows = {
         name: first_rows_by_owner(queryset, SECTION_LIMIT)
         for name, queryset in sections(owners, now).items()
     }
-    recruiter_counts = dict(
-        owners.rows(Recruiter.objects)
-        .order_by()
-        .values("owner")
-        .annotate(n=Count("pk"))
-        .values_list("owner", "n")
-    )
     return {
         user_id: Dashboard(
             **{name: by_owner.get(user_id, Rows([], 0)) for name, by_owner in rows.items()},

@@ -254,30 +254,45 @@ def kept_state_written():
     _kept_state_writes += 1
 
 
-def read_kept_state(profile, now):
-    """Let the rules asked with this `profile` object at `now` read recruiter figures
-    straight from the kept state, where it holds at `now` for every one of the user's
-    recruiters: every figure, or every figure but the window counts (which an interaction
-    leaving the window changes while the rest still hold). One query; a page asks it once
-    before its rules. The other figures go on choosing recruiter by recruiter
-    (`kept_figure`). Returns whether every figure holds."""
+@dataclass(frozen=True)
+class KeptStateRead:
+    """What `read_kept_state` found: whether every figure holds, and each owner's number
+    of recruiters (which a page shows, and which came with the check for free)."""
+
+    every_figure_holds: bool
+    recruiter_counts: dict
+
+
+def read_kept_state(subject, now):
+    """Let the rules asked with this `subject` (a Profile or Owners) at `now` read recruiter
+    figures straight from the kept state, where it holds at `now` for every one of the
+    owners' recruiters: every figure, or every figure but the window counts (which an
+    interaction leaving the window changes while the rest still hold). One query; a page
+    asks it once before its rules. The other figures go on choosing recruiter by recruiter
+    (`kept_figure`)."""
     now = now.astimezone(UTC)
-    tally = (
-        owners_of(profile)
+    tally = list(
+        owners_of(subject)
         .rows(Recruiter.objects)
-        .aggregate(
+        .order_by()
+        .values("owner")
+        .annotate(
             recruiters=Count("pk"),
-            every_figure=Count("pk", filter=state_holds(profile, now)),
-            touch_figures=Count("pk", filter=state_holds(profile, now, *TOUCH_FIGURES)),
+            every_figure=Count("pk", filter=state_holds(subject, now)),
+            touch_figures=Count("pk", filter=state_holds(subject, now, *TOUCH_FIGURES)),
         )
     )
+    recruiters = sum(row["recruiters"] for row in tally)
     held = set()
-    if tally["touch_figures"] == tally["recruiters"]:
+    if sum(row["touch_figures"] for row in tally) == recruiters:
         held.update(TOUCH_FIGURES)
-    if tally["every_figure"] == tally["recruiters"]:
+    if sum(row["every_figure"] for row in tally) == recruiters:
         held.update(RECRUITER_FIGURES)
-    profile.kept_state_read = (now, _kept_state_writes, frozenset(held))
-    return held == set(RECRUITER_FIGURES)
+    subject.kept_state_read = (now, _kept_state_writes, frozenset(held))
+    return KeptStateRead(
+        every_figure_holds=held == set(RECRUITER_FIGURES),
+        recruiter_counts={row["owner"]: row["recruiters"] for row in tally},
+    )
 
 
 def kept_figure(name, holds, from_history):

@@ -72,7 +72,7 @@ def test_rules_read_from_the_kept_state_agree_with_the_reference(case, computed_
         profile, ours, _ = write(history, now)
         state.refresh(profile.user, now=now - timedelta(seconds=computed_before))
         assert {rule: ask_database(rule, profile, now, ours) for rule in CHECKS} == reference
-        if rules.read_kept_state(profile, now):
+        if rules.read_kept_state(profile, now).every_figure_holds:
             assert {rule: ask_database(rule, profile, now, ours) for rule in CHECKS} == reference
 
 
@@ -240,7 +240,7 @@ def test_past_its_window_edge_a_row_still_holds_every_figure_but_the_counts(user
     def reads_history(figure):
         return "recruiters_interaction" in str(rules.with_health(profile, later, figure).query)
 
-    assert not rules.read_kept_state(profile, later)  # not every figure holds...
+    assert not rules.read_kept_state(profile, later).every_figure_holds  # not every figure holds...
     assert not reads_history("last_outbound_at")  # ...but these do, for every recruiter
     assert reads_history("outbound_in_window")
     figures = rules.with_health(profile, later).get(pk=ann.pk)
@@ -308,13 +308,15 @@ def test_the_kept_columns_alone_are_read_only_while_every_state_holds(user):
         query = str(rules.with_health(profile, now, "last_inbound_at").query)
         return "recruiters_interaction" in query
 
-    assert rules.read_kept_state(profile, now)
+    assert rules.read_kept_state(profile, now).every_figure_holds
     assert not reads_history()
     make_interaction(ann, occurred_at=now + HOUR, direction=IN)  # a write: check again
     assert reads_history()
-    assert not rules.read_kept_state(profile, now + 2 * HOUR)  # Ann's state no longer holds
+    assert not rules.read_kept_state(
+        profile, now + 2 * HOUR
+    ).every_figure_holds  # Ann's state no longer holds
     Recruiter.objects.bulk_create([Recruiter(owner=user, name="Bo")])  # no state at all
-    assert not rules.read_kept_state(profile, now)
+    assert not rules.read_kept_state(profile, now).every_figure_holds
 
 
 def test_another_users_ids_are_ignored(user, other_user):
