@@ -472,6 +472,7 @@ NAIVE_PARTITION = {
     "silent_recruiters": "recruiter",
     "dormant_recruiters": "recruiter",
     "check_in_due": "recruiter",
+    "gone_dormant": "recruiter",
     "awaiting_reply": "recruiter",
     "awaiting_reply_not_silent": "recruiter",
     "one_sided": "recruiter",

@@ -128,7 +128,6 @@ def sections(owners, now):
     # Rule-made follow-ups get their own sections (overdue ones first), so they are listed once.
     by_rule = rules.due_by_end_of_today_follow_ups(owners, now).exclude(rule="")
     feedback = FollowUp.Rule.FEEDBACK_OWED
-    check_ins = rules.check_in_due(owners, now)
     return {
         "overdue": overdue.filter(rule=""),
         "due_today": due_today.filter(rule=""),
@@ -140,11 +139,8 @@ def sections(owners, now):
         "one_sided": rules.one_sided(owners, now),
         "double_submissions": rules.double_submissions(owners, now),
         "unauthorised_submissions": rules.unauthorised_submissions(owners, now),
-        "check_ins": check_ins,
-        # Dormant relationships not yet tiered dormant: worth a check-in or a downgrade.
-        "dormant": rules.dormant_recruiters(owners, now)
-        .exclude(tier=Recruiter.Tier.DORMANT)
-        .exclude(pk__in=check_ins.values("pk")),
+        "check_ins": rules.check_in_due(owners, now),
+        "dormant": rules.gone_dormant(owners, now),
     }
 
 

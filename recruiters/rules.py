@@ -130,13 +130,18 @@ def _later(now, direction):
     )
 
 
+def _quiet(profile, now, days):
+    """Q: no contact either way for `days(profile)` days or more (on last_contact_at)."""
+    cutoff = owners_of(profile).value(lambda p: now - timedelta(days=days(p)), DateTimeField())
+    return Q(last_contact_at__lte=cutoff)
+
+
 def _quiet_for(profile, now, days):
     """Recruiters with no contact either way for `days(profile)` days or more, quietest
     first."""
-    cutoff = owners_of(profile).value(lambda p: now - timedelta(days=days(p)), DateTimeField())
     return (
         with_health(profile, now, "last_contact_at")
-        .filter(last_contact_at__lte=cutoff)
+        .filter(_quiet(profile, now, days))
         .order_by("last_contact_at")
     )
 
@@ -431,6 +436,18 @@ def check_in_due(profile, now):
     (default 30).
     """
     return _quiet_for(profile, now, lambda p: p.check_in_days).filter(tier=Recruiter.Tier.INVEST)
+
+
+@evaluated_in_utc
+def gone_dormant(profile, now):
+    """Dormant (dormant_recruiters), not yet tiered dormant, and no check-in worth making
+    (check_in_due): the dashboard's and the digest's "Gone dormant", relationships worth a
+    check-in or a downgrade, which list a check-in once, as a check-in. One query that
+    works last_contact_at out once (excluding the check-in rule as a subquery built and
+    ran it again).
+    """
+    check_in = Q(tier=Recruiter.Tier.INVEST) & _quiet(profile, now, lambda p: p.check_in_days)
+    return dormant_recruiters(profile, now).exclude(tier=Recruiter.Tier.DORMANT).exclude(check_in)
 
 
 @evaluated_in_utc
@@ -1021,6 +1038,7 @@ __all__ = [
     "double_submissions",
     "due_today_follow_ups",
     "feedback_owed",
+    "gone_dormant",
     "one_sided",
     "overdue_follow_ups",
     "silent_recruiters",

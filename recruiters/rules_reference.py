@@ -288,6 +288,19 @@ def check_in_due(history, now):
     return due
 
 
+def gone_dormant(history, now):
+    """Dormant, not tiered dormant, and no check-in due: the recruiters of
+    dormant_recruiters less those tiered dormant and those of check_in_due (the dashboard
+    lists a check-in once, as a check-in). Figures: last_contact_at."""
+    tiers = {recruiter.id: recruiter.tier for recruiter in history.recruiters}
+    check_ins = check_in_due(history, now)
+    return {
+        key: figures
+        for key, figures in dormant_recruiters(history, now).items()
+        if tiers[key] != DORMANT and key not in check_ins
+    }
+
+
 def awaiting_reply(history, now):
     """Awaiting reply (DESIGN.md; article 002): an outbound interaction that asked something,
     with no inbound interaction from that recruiter strictly after it.
@@ -612,6 +625,7 @@ RULES = (
     "silent_recruiters",
     "dormant_recruiters",
     "check_in_due",
+    "gone_dormant",
     "awaiting_reply",
     "awaiting_reply_not_silent",
     "one_sided",

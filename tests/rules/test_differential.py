@@ -428,6 +428,7 @@ CHECKS = {
     "silent_recruiters": (Recruiter, attributes("silent_since", "chasers_since")),
     "dormant_recruiters": (Recruiter, attributes("last_contact_at")),
     "check_in_due": (Recruiter, attributes("last_contact_at")),
+    "gone_dormant": (Recruiter, attributes("last_contact_at")),
     "awaiting_reply": (Recruiter, attributes("awaiting_reply_since")),
     "awaiting_reply_not_silent": (Recruiter, attributes("awaiting_reply_since")),
     "one_sided": (Recruiter, attributes("they_ignore_you", "you_ignore_them", "value_one_way")),
