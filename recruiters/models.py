@@ -47,8 +47,8 @@ class OwnedModel(models.Model):
 
     def _get_FIELD_display(self, field):
         # What every get_FOO_display() calls. Django's builds the field's choices dict
-        # anew on each call: ~3 ms of a recruiter page's timeline, and far more of a CSV
-        # export. Same result, the dict built once per field.
+        # anew on each call (2.9 µs against 0.5): little on a page, about a second of a
+        # 100,000-interaction CSV export. Same result, the dict built once per field.
         value = getattr(self, field.attname)
         label = choice_labels(field).get(make_hashable(value), value)
         return force_str(label, strings_only=True)

@@ -312,9 +312,8 @@ def test_the_kept_columns_alone_are_read_only_while_every_state_holds(user):
     assert not reads_history()
     make_interaction(ann, occurred_at=now + HOUR, direction=IN)  # a write: check again
     assert reads_history()
-    assert not rules.read_kept_state(
-        profile, now + 2 * HOUR
-    ).every_figure_holds  # Ann's state no longer holds
+    later = now + 2 * HOUR
+    assert not rules.read_kept_state(profile, later).every_figure_holds  # Ann's no longer holds
     Recruiter.objects.bulk_create([Recruiter(owner=user, name="Bo")])  # no state at all
     assert not rules.read_kept_state(profile, now).every_figure_holds
 
